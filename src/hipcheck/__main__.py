@@ -1,0 +1,5 @@
+"""`python -m hipcheck` runs the command-line interface."""
+
+from hipcheck.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Command-line interface (Typer + Rich): one module per command group, assembled in app.py."""

@@ -1,0 +1,46 @@
+"""Settings: one pydantic-settings object (env prefix HIPCHECK_), built by get_settings().
+
+Nothing is read from the environment at import time, so tests can build settings per case.
+Every field is documented in docs/configuration.md (a test checks this).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("hipcheck", appauthor=False))
+    return f"sqlite:///{data_dir / 'hipcheck.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything hipcheck can be configured with, from HIPCHECK_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="HIPCHECK_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        description="SQLAlchemy URL of the store; SQLite in the user data directory by default.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `hipcheck serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `hipcheck serve` listens on.")
+    units: Literal["km", "mi"] = Field(default="km", description="Distance unit shown to the runner.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_postgres(cls, value: str) -> str:
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+
+def get_settings() -> Settings:
+    """Build settings from the environment now (not at import)."""
+    return Settings()

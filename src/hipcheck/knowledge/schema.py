@@ -1,0 +1,351 @@
+"""Pydantic models of the knowledge base: what each YAML file in knowledge/data/ may contain.
+
+Every model forbids unknown keys. Cross-references (a likelihood naming a finding, an entity
+citing a source) are checked by knowledge.load, which collects every problem before failing.
+Probabilities are plain floats in (0, 1); priors are percentages as the clinical brief gives them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)]
+Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TriageLevel(str, Enum):
+    """Ordered from least to most urgent (intake-v1)."""
+
+    self_care = "self_care"
+    see_clinician = "see_clinician"
+    urgent = "urgent"
+    emergency = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _TRIAGE_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, TriageLevel):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, TriageLevel):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, TriageLevel):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, TriageLevel):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_TRIAGE_ORDER = [
+    TriageLevel.self_care,
+    TriageLevel.see_clinician,
+    TriageLevel.urgent,
+    TriageLevel.emergency,
+]
+
+
+class Sex(str, Enum):
+    female = "female"
+    male = "male"
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+class Source(Strict):
+    """A seed article (by file name) or a paper / guideline / web page."""
+
+    id: Id
+    kind: Literal["seed", "paper", "guideline", "review", "web"]
+    title: str
+    authors: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    venue: str | None = None
+    file: str | None = Field(default=None, description="seed file name under shared/seeds")
+    url: str | None = None
+    brief_tag: str | None = Field(default=None, description="the [S#] tag in the clinical brief")
+
+    @model_validator(mode="after")
+    def _seed_has_file(self) -> Source:
+        if self.kind == "seed" and not self.file:
+            raise ValueError("a seed source needs `file` (its file name)")
+        return self
+
+
+class Sourced(Strict):
+    """Mixin fields: every medical entity cites sources and may cover seed concepts."""
+
+    sources: list[Id] = Field(min_length=1)
+    seed_refs: list[str] = Field(default_factory=list)
+
+
+# --- findings ------------------------------------------------------------------------------
+
+FindingGroup = Literal[
+    "location",
+    "character",
+    "onset",
+    "training",
+    "history",
+    "aggravating",
+    "self_test",
+    "red_flag",
+]
+
+
+class Finding(Strict):
+    """One question a runner can answer yes / no / don't know."""
+
+    id: Id
+    question: str
+    help: str | None = Field(default=None, description="how to notice or self-test it safely")
+    group: FindingGroup
+    answer_type: Literal["yes_no_unknown"] = "yes_no_unknown"
+    ask_group: Id | None = Field(
+        default=None, description="findings sharing an ask_group are asked together on one screen"
+    )
+    sex: Sex | None = Field(default=None, description="only asked of this sex")
+    base_rate: Probability = Field(
+        default=0.2,
+        description="P(yes) among runners with hip pain in general; the likelihood for any "
+        "condition that does not list this finding",
+    )
+    spec_meaning: str | None = Field(default=None, description="intake-v1 wording, kept for audit")
+
+
+# --- conditions ----------------------------------------------------------------------------
+
+
+class Likelihood(Strict):
+    """P(finding present | condition), with provenance."""
+
+    p: Probability
+    estimated: bool = Field(default=True, description="our estimate [E] rather than a measured value")
+    clinician_test: bool = Field(
+        default=False, description="derived from an examiner's test: the engine shrinks it"
+    )
+    sources: list[Id] = Field(default_factory=list)
+    note: str | None = None
+
+
+class PriorModifier(Strict):
+    """Multiply the prior when every stated condition holds (age bounds inclusive)."""
+
+    factor: float = Field(ge=0.0, le=100.0)
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    sex: Sex | None = None
+    if_present: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Escalation(Strict):
+    """Raise this condition's triage when its probability passes a threshold or findings appear."""
+
+    level: TriageLevel
+    min_probability: Probability | None = None
+    if_present: list[Id] = Field(default_factory=list)
+    instruction: str
+    sources: list[Id] = Field(min_length=1)
+
+
+class Condition(Sourced):
+    id: Id
+    name: str = Field(description="plain-language name")
+    spec_meaning: str = Field(description="the intake-v1 meaning of this id")
+    explanation: str = Field(description="one paragraph for a runner")
+    default_triage: TriageLevel
+    prior_percent: float = Field(gt=0.0, le=100.0)
+    prior_estimated: bool = True
+    prior_modifiers: list[PriorModifier] = Field(default_factory=list)
+    likelihoods: dict[Id, Likelihood] = Field(min_length=1)
+    default_likelihood: Probability | None = Field(
+        default=None, description="P(yes) for unlisted findings; None uses each finding's base_rate"
+    )
+    must_not_miss: bool = False
+    safety_threshold: Probability | None = Field(
+        default=None, description="must-not-miss: posterior above this raises triage to default_triage"
+    )
+    escalations: list[Escalation] = Field(default_factory=list)
+    typical_course: str
+    first_line_care: list[Id] = Field(default_factory=list, description="care component ids")
+    favoured_exercises: list[Id] = Field(default_factory=list)
+    avoid: list[str] = Field(default_factory=list)
+    see_whom: str
+    see_when: str
+    what_to_tell_them: str | None = None
+    return_to_run_group: Literal["soft_tissue", "hamstring_acute", "bone", "not_applicable"] = (
+        "soft_tissue"
+    )
+
+    @model_validator(mode="after")
+    def _must_not_miss_threshold(self) -> Condition:
+        if self.must_not_miss and self.safety_threshold is None:
+            raise ValueError("a must_not_miss condition needs a safety_threshold")
+        return self
+
+
+# --- red flags -----------------------------------------------------------------------------
+
+
+class RuleWhen(Strict):
+    """All of `all_of` present, at least one of each group in `any_of`, none of `none_of`."""
+
+    all_of: list[Id] = Field(default_factory=list)
+    any_of: list[list[Id]] = Field(default_factory=list)
+    none_of: list[Id] = Field(default_factory=list)
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    sex: Sex | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RuleWhen:
+        if not self.all_of and not self.any_of:
+            raise ValueError("a rule needs at least one finding in all_of or any_of")
+        return self
+
+
+class RedFlagRule(Sourced):
+    id: Id
+    name: str
+    when: RuleWhen
+    level: TriageLevel
+    instruction: str = Field(description="what to do now, in plain words")
+    why: str = Field(description="what it may mean, in plain words")
+    suspects: list[Id] = Field(default_factory=list, description="condition ids this rule points to")
+
+
+# --- care ----------------------------------------------------------------------------------
+
+Phase = Literal["calm_down", "restore", "strengthen", "return_to_run"]
+
+
+class Contraindication(Strict):
+    condition: Id
+    reason: str
+
+
+class CareComponent(Sourced):
+    """Ice, heat, relative rest, medicines, running form, footwear, referral options..."""
+
+    id: Id
+    name: str
+    kind: Literal[
+        "ice",
+        "heat",
+        "relative_rest",
+        "pain_monitoring",
+        "medicine",
+        "soft_tissue",
+        "running_form",
+        "footwear",
+        "training_load",
+        "physiotherapy",
+        "injection",
+        "surgery",
+        "cross_training",
+        "other",
+    ]
+    summary: str
+    how: list[str] = Field(default_factory=list)
+    phases: list[Phase] = Field(default_factory=list)
+    start_after_hours: int | None = Field(default=None, ge=0, description="not before this many hours")
+    stop_after_hours: int | None = Field(default=None, ge=0, description="not after this many hours")
+    indications: list[Id] = Field(default_factory=list, description="condition ids it suits")
+    contraindications: list[Contraindication] = Field(default_factory=list)
+    cautions: list[str] = Field(default_factory=list)
+    evidence_note: str | None = None
+
+
+class Dose(Strict):
+    sets: int | None = Field(default=None, ge=1, le=20)
+    reps: str | None = Field(default=None, description='e.g. "10" or "8-15" or "10 each side"')
+    hold_seconds: int | None = Field(default=None, ge=1, le=600)
+    rest_seconds: int | None = Field(default=None, ge=0, le=600)
+    frequency: str = Field(description='e.g. "daily" or "3 times a week"')
+
+
+class Exercise(Sourced):
+    id: Id
+    name: str
+    kind: Literal["isometric", "strength", "stretch", "mobility", "balance", "plyometric", "running_drill"]
+    equipment: list[Literal["none", "band", "bench", "ball", "weight", "chair", "wall", "step"]] = Field(
+        default_factory=lambda: ["none"]
+    )
+    how_to: list[str] = Field(min_length=1)
+    target: str
+    dose: Dose
+    progression: str
+    regression: str
+    phases: list[Phase] = Field(min_length=1)
+    loads: list[Literal["impact", "adduction_compression", "deep_flexion", "hamstring_stretch", "sprint"]] = (
+        Field(default_factory=list, description="load types that conditions may forbid")
+    )
+    favours: list[Id] = Field(default_factory=list, description="conditions it is chosen for")
+    forbids: list[Contraindication] = Field(
+        default_factory=list, description="conditions for which it must not be offered"
+    )
+    cautions: list[str] = Field(default_factory=list)
+
+
+# --- corrections and return to run ---------------------------------------------------------
+
+
+class Correction(Strict):
+    """A seed claim that the evidence does not support, and what is right instead."""
+
+    id: Id
+    seed_refs: list[str] = Field(min_length=1)
+    seed_claim: str
+    correction: str
+    sources: list[Id] = Field(min_length=1)
+
+
+class RunStage(Strict):
+    stage: int = Field(ge=1, le=20)
+    walk_minutes: float = Field(ge=0)
+    run_minutes: float = Field(gt=0)
+    repeats: int = Field(ge=1)
+    note: str | None = None
+
+
+class ReturnToRun(Sourced):
+    id: Id
+    stages: list[RunStage] = Field(min_length=1)
+    entry_criteria: dict[str, list[str]] = Field(description="return_to_run_group -> criteria")
+    rules: list[str] = Field(min_length=1)
+    max_pain_to_advance: dict[str, int] = Field(description="group -> max pain 0-10 to go on")
+
+
+# --- the whole knowledge base --------------------------------------------------------------
+
+
+class KnowledgeBase(Strict):
+    """Every entity by id, validated and cross-checked by knowledge.load.load_knowledge_base()."""
+
+    sources: dict[str, Source]
+    findings: dict[str, Finding]
+    conditions: dict[str, Condition]
+    red_flags: dict[str, RedFlagRule]
+    care: dict[str, CareComponent]
+    exercises: dict[str, Exercise]
+    corrections: dict[str, Correction]
+    return_to_run: ReturnToRun
