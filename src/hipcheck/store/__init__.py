@@ -1,0 +1,1 @@
+"""Persistence adapter: SQLAlchemy tables, repositories, unit of work and Alembic migrations."""
