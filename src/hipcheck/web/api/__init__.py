@@ -1,0 +1,14 @@
+"""JSON API under /api/v1: one router per area, assembled here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from hipcheck.web.api import health, knowledge
+from hipcheck.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+router.include_router(health.router)
+router.include_router(knowledge.router)
+
+__all__ = ["router"]

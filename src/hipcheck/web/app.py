@@ -1,0 +1,72 @@
+"""The web app factory: `create_app(settings)` assembles routers, templates, static files and errors.
+
+No app, database engine or settings object exists at import time; `hipcheck serve` and the
+tests each call create_app with their own Settings.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+import hipcheck
+from hipcheck.config import Settings
+from hipcheck.web.errors import install_error_handlers
+from hipcheck.web.render import STATIC_DIR, make_templates
+
+API_DESCRIPTION = (
+    "hipcheck's JSON API: start an assessment, answer questions, read triage, the ranked causes "
+    "and the next question, the care plan, the pain diary and HAGOS scores, and the knowledge base. "
+    "Not a diagnosis. Every error has the shape {code, message, field}."
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the FastAPI app for these settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        closer = getattr(app.state, "close", None)
+        if callable(closer):
+            closer()
+
+    app = FastAPI(
+        title="hipcheck",
+        version=hipcheck.__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = make_templates()
+    app.state.report_available = importlib.util.find_spec("hipcheck.report.build") is not None
+
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        # Served from /static: the machine may be offline, so no CDN.
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="hipcheck API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    from hipcheck.web.api import router as api_router
+    from hipcheck.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    return app

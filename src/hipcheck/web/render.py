@@ -1,0 +1,63 @@
+"""Jinja2 environment of the web app and the one `render` helper the page routers use."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from hipcheck.knowledge.schema import TriageLevel
+
+TEMPLATE_DIR = Path(str(files("hipcheck.web") / "templates"))
+STATIC_DIR = Path(str(files("hipcheck.web") / "static"))
+
+TRIAGE_LABELS = {
+    TriageLevel.self_care.value: "Self-care",
+    TriageLevel.see_clinician.value: "See a clinician",
+    TriageLevel.urgent.value: "Urgent: see a doctor within 24 hours",
+    TriageLevel.emergency.value: "Emergency: get help now",
+}
+
+ANSWER_LABELS = {"yes": "Yes", "no": "No", "unknown": "Don't know"}
+
+
+def _percent(value: float) -> str:
+    pct = value * 100
+    if 0 < pct < 1:
+        return "<1%"
+    return f"{pct:.0f}%"
+
+
+def _triage_label(level: object) -> str:
+    key = level.value if isinstance(level, TriageLevel) else str(level)
+    return TRIAGE_LABELS.get(key, key)
+
+
+def _level_value(level: object) -> str:
+    return level.value if isinstance(level, TriageLevel) else str(level)
+
+
+def make_templates() -> Jinja2Templates:
+    """A fresh template environment (one per app) with hipcheck's filters."""
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+    env = templates.env
+    env.filters["percent"] = _percent
+    env.filters["triage_label"] = _triage_label
+    env.filters["level"] = _level_value
+    env.filters["answer_label"] = lambda v: ANSWER_LABELS.get(str(v), str(v))
+    env.globals["TRIAGE_LABELS"] = TRIAGE_LABELS
+    return templates
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> Response:
+    """Render a page template with the request in its context."""
+    templates: Jinja2Templates = request.app.state.templates
+    ctx = dict(context or {})
+    ctx.setdefault("report_available", request.app.state.report_available)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
