@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `hipcheck serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `hipcheck serve` listens on.")
     units: Literal["km", "mi"] = Field(default="km", description="Distance unit shown to the runner.")
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        default="info", description="Log level of `hipcheck serve`."
+    )
+    access_log: bool = Field(default=True, description="Whether `hipcheck serve` logs each request.")
 
     @field_validator("database_url")
     @classmethod

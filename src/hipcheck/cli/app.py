@@ -24,6 +24,7 @@ app = typer.Typer(
 def _register() -> None:
     """Import the command groups; each module adds its commands to `app`."""
     from hipcheck.cli import kb  # noqa: F401
+    from hipcheck.cli import serve  # noqa: F401
 
 
 def main() -> None:
