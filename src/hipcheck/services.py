@@ -1,0 +1,590 @@
+"""Use cases: the only place the pure core (engine, care) meets the store.
+
+Every function is keyword-only, takes a unit-of-work factory (`uow`, e.g. a
+`hipcheck.store.unit_of_work.Store`) and, when it needs the knowledge base, the compiled engine
+model (`model`, whose `.kb` is the knowledge base), and runs in exactly one transaction: either
+everything it writes is stored, or nothing is. It returns plain value objects (pydantic), never
+table rows. Nothing here decides anything medical: that is the engine's and the care room's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hipcheck.care.diary import DiaryEntry, check_entry, check_new_day, make_entry
+from hipcheck.care.models import HagosResult, Plan, PlanOptions, ProgressDecision
+from hipcheck.engine.model import CompiledModel
+from hipcheck.engine.result import Answer, AssessmentResult, Evidence
+from hipcheck.errors import Conflict, InvalidInput, NotFound, UnknownFinding
+from hipcheck.knowledge.schema import Sex
+from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
+from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+AssessmentStatus = Literal["in_progress", "complete"]
+ANSWER_VALUES: tuple[Answer, ...] = ("yes", "no", "unknown")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AnswerRecord(Frozen):
+    """One stored answer; answers given on one screen share a `step` (`back` undoes a step)."""
+
+    seq: int
+    step: int
+    finding_id: str
+    value: Answer
+    answered_at: dt.datetime
+
+
+class AssessmentState(Frozen):
+    """An assessment as adapters see it: who, what was answered, and the engine's latest result."""
+
+    id: str
+    age: int
+    sex: Sex
+    status: AssessmentStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    answers: list[AnswerRecord] = Field(default_factory=list, description="in the order given")
+    result: AssessmentResult
+
+    @property
+    def evidence(self) -> Evidence:
+        """What the engine sees: the latest answer to each finding."""
+        return _evidence(self.age, self.sex, [(a.finding_id, a.value) for a in self.answers])
+
+
+class AssessmentSummary(Frozen):
+    """One line of `history`: enough to pick an assessment without loading its answers."""
+
+    id: str
+    age: int
+    sex: Sex
+    status: AssessmentStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    triage_level: str | None
+    top_condition: str | None
+    answers: int
+
+
+class StoredPlan(Frozen):
+    """A care plan as stored for an assessment, with the options it was made with."""
+
+    assessment_id: str
+    created_at: dt.datetime
+    options: PlanOptions
+    plan: Plan
+
+
+class CaseOutcome(Frozen):
+    """What `assess_case` stored: the assessment and its plan."""
+
+    assessment: AssessmentState
+    plan: StoredPlan
+
+
+class HagosRecord(Frozen):
+    """A stored HAGOS questionnaire with its scores."""
+
+    id: int
+    assessment_id: str | None
+    created_at: dt.datetime
+    result: HagosResult
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _today() -> dt.date:
+    # The runner's own calendar day, not UTC's: a diary entry made at 23:30 belongs to today.
+    return dt.datetime.now().astimezone().date()
+
+
+def _new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def _evidence(age: int, sex: Sex | str, answers: Iterable[tuple[str, str]]) -> Evidence:
+    latest: dict[str, Answer] = {}
+    for finding_id, value in answers:
+        latest[finding_id] = _answer_value(value)
+    return Evidence(age=age, sex=Sex(sex), answers=latest)
+
+
+def _answer_value(value: str) -> Answer:
+    for allowed in ANSWER_VALUES:
+        if value == allowed:
+            return allowed
+    raise InvalidInput(
+        f"answer {value!r} is not one of {', '.join(ANSWER_VALUES)}",
+        field="value",
+    )
+
+
+def _check_finding(model: CompiledModel, finding_id: str) -> None:
+    if finding_id not in model.kb.findings:
+        raise UnknownFinding(f"unknown finding id {finding_id!r}", field="finding_id")
+
+
+def _check_demographics(age: int, sex: str) -> Sex:
+    if isinstance(age, bool) or not isinstance(age, int) or not 10 <= age <= 100:
+        raise InvalidInput(f"age must be a whole number from 10 to 100, not {age!r}", field="age")
+    try:
+        return Sex(sex)
+    except ValueError:
+        raise InvalidInput(f"sex must be female or male, not {sex!r}", field="sex") from None
+
+
+def _core(module: str, name: str) -> Any:
+    # Temporary: the engine and care entry points are being written in parallel; this is
+    # replaced by direct imports as soon as they exist.
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def _evaluate(model: CompiledModel, evidence: Evidence) -> AssessmentResult:
+    """The engine's one pure call."""
+    result: AssessmentResult = _core("hipcheck.engine", "assess")(model, evidence)
+    return result
+
+
+def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime) -> None:
+    row.result = result.model_dump(mode="json")
+    row.triage_level = result.triage.level.value
+    row.top_condition = result.conditions[0].id if result.conditions else None
+    row.status = "complete" if result.should_stop else "in_progress"
+    row.updated_at = now
+
+
+def _reassess(uow: UnitOfWork, model: CompiledModel, row: AssessmentRow, now: dt.datetime) -> None:
+    """Recompute the result from the stored answers; any stored plan was made from the old one."""
+    evidence = _evidence(row.age, row.sex, [(a.finding_id, a.value) for a in row.answers])
+    _store_result(row, _evaluate(model, evidence), now)
+    uow.plans.delete_for(row.id)
+
+
+def _state(row: AssessmentRow) -> AssessmentState:
+    if row.result is None:  # pragma: no cover - every stored assessment has a result
+        raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
+    return AssessmentState(
+        id=row.id,
+        age=row.age,
+        sex=Sex(row.sex),
+        status="complete" if row.status == "complete" else "in_progress",
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        answers=[
+            AnswerRecord(
+                seq=a.seq,
+                step=a.step,
+                finding_id=a.finding_id,
+                value=_answer_value(a.value),
+                answered_at=a.answered_at,
+            )
+            for a in row.answers
+        ],
+        result=AssessmentResult.model_validate(row.result),
+    )
+
+
+def _stored_plan(row: PlanRow) -> StoredPlan:
+    return StoredPlan(
+        assessment_id=row.assessment_id,
+        created_at=row.created_at,
+        options=PlanOptions.model_validate(row.options),
+        plan=Plan.model_validate(row.plan),
+    )
+
+
+def _diary_entry(row: DiaryEntryRow) -> DiaryEntry:
+    return DiaryEntry(
+        day=row.entry_date,
+        pain_rest=row.pain_rest,
+        pain_during=row.pain_during,
+        pain_after=row.pain_after,
+        pain_next_morning=row.pain_next_morning,
+        morning_stiffness_minutes=row.morning_stiffness_minutes,
+        run_minutes=row.run_minutes,
+        exercises_done=list(row.exercises_done),
+        new_red_flags=list(row.new_red_flags),
+        notes=row.notes,
+    )
+
+
+def _fill_diary_row(row: DiaryEntryRow, entry: DiaryEntry) -> None:
+    row.entry_date = entry.day
+    row.pain_rest = entry.pain_rest
+    row.pain_during = entry.pain_during
+    row.pain_after = entry.pain_after
+    row.pain_next_morning = entry.pain_next_morning
+    row.morning_stiffness_minutes = entry.morning_stiffness_minutes
+    row.run_minutes = entry.run_minutes
+    row.exercises_done = list(entry.exercises_done)
+    row.new_red_flags = list(entry.new_red_flags)
+    row.notes = entry.notes
+
+
+def _check_diary_ids(model: CompiledModel, entry: DiaryEntry) -> None:
+    for exercise_id in entry.exercises_done:
+        if exercise_id not in model.kb.exercises:
+            raise InvalidInput(f"diary entry: unknown exercise id {exercise_id!r}", field="exercises_done")
+    for finding_id in entry.new_red_flags:
+        finding = model.kb.findings.get(finding_id)
+        if finding is None or finding.group != "red_flag":
+            raise InvalidInput(
+                f"diary entry: {finding_id!r} is not a red-flag finding id", field="new_red_flags"
+            )
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+
+def start_assessment(
+    *, uow: UnitOfWorkFactory, model: CompiledModel, age: int, sex: Sex | str, now: dt.datetime | None = None
+) -> AssessmentState:
+    """Create an assessment for a runner of this age and sex; its result holds the first question."""
+    sex_ = _check_demographics(age, sex)
+    now = now or _now()
+    result = _evaluate(model, Evidence(age=age, sex=sex_, answers={}))
+    with uow() as tx:
+        row = AssessmentRow(id=_new_id(), age=age, sex=sex_.value, created_at=now)
+        _store_result(row, result, now)
+        tx.assessments.add(row)
+        state = _state(row)
+        tx.commit()
+    return state
+
+
+def answer(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    assessment_id: str,
+    finding_id: str,
+    value: str,
+    now: dt.datetime | None = None,
+) -> AssessmentState:
+    """Record one answer (yes / no / unknown), re-run the engine and store both together."""
+    return answer_many(
+        uow=uow, model=model, assessment_id=assessment_id, answers={finding_id: value}, now=now
+    )
+
+
+def answer_many(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    assessment_id: str,
+    answers: Mapping[str, str],
+    now: dt.datetime | None = None,
+) -> AssessmentState:
+    """Record answers given together on one screen as one step (`back` undoes them together)."""
+    if not answers:
+        raise InvalidInput("no answers given", field="answers")
+    checked: list[tuple[str, Answer]] = []
+    for finding_id, value in answers.items():
+        _check_finding(model, finding_id)
+        checked.append((finding_id, _answer_value(value)))
+    now = now or _now()
+    with uow() as tx:
+        row = tx.assessments.get(assessment_id)
+        tx.assessments.append_step(
+            row,
+            [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in checked],
+        )
+        _reassess(tx, model, row, now)
+        state = _state(row)
+        tx.commit()
+    return state
+
+
+def back(
+    *, uow: UnitOfWorkFactory, model: CompiledModel, assessment_id: str, now: dt.datetime | None = None
+) -> AssessmentState:
+    """Undo the last step of answers; the result goes back to what it was before them."""
+    now = now or _now()
+    with uow() as tx:
+        row = tx.assessments.get(assessment_id)
+        if not tx.assessments.drop_last_step(row):
+            raise Conflict("there is no answer to undo yet", field="assessment_id")
+        _reassess(tx, model, row, now)
+        state = _state(row)
+        tx.commit()
+    return state
+
+
+def get_assessment(*, uow: UnitOfWorkFactory, assessment_id: str) -> AssessmentState:
+    """The stored assessment; NotFound (404) for an unknown id."""
+    with uow() as tx:
+        return _state(tx.assessments.get(assessment_id))
+
+
+def list_assessments(*, uow: UnitOfWorkFactory, limit: int | None = None) -> list[AssessmentSummary]:
+    """Stored assessments, newest first."""
+    with uow() as tx:
+        rows = tx.assessments.recent(limit=limit)
+        counts = tx.assessments.answer_counts([r.id for r in rows])
+        return [
+            AssessmentSummary(
+                id=r.id,
+                age=r.age,
+                sex=Sex(r.sex),
+                status="complete" if r.status == "complete" else "in_progress",
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                triage_level=r.triage_level,
+                top_condition=r.top_condition,
+                answers=counts.get(r.id, 0),
+            )
+            for r in rows
+        ]
+
+
+def delete_assessment(*, uow: UnitOfWorkFactory, assessment_id: str) -> None:
+    """Delete an assessment with its answers, plans, diary and HAGOS responses."""
+    with uow() as tx:
+        tx.assessments.delete(assessment_id)
+        tx.commit()
+
+
+def assess_case(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    age: int,
+    sex: Sex | str,
+    present: Iterable[str] = (),
+    absent: Iterable[str] = (),
+    options: PlanOptions | None = None,
+    now: dt.datetime | None = None,
+) -> CaseOutcome:
+    """Non-interactive assessment (a case file): all answers at once, result and plan stored together."""
+    sex_ = _check_demographics(age, sex)
+    answers: dict[str, Answer] = {}
+    for finding_id in present:
+        _check_finding(model, finding_id)
+        answers[finding_id] = "yes"
+    for finding_id in absent:
+        _check_finding(model, finding_id)
+        if answers.get(finding_id) == "yes":
+            raise InvalidInput(f"finding {finding_id!r} is both present and absent", field="absent")
+        answers[finding_id] = "no"
+    now = now or _now()
+    options = options or PlanOptions()
+    result = _evaluate(model, Evidence(age=age, sex=sex_, answers=answers))
+    care_plan = _make_plan(model, result, options)
+    with uow() as tx:
+        row = AssessmentRow(id=_new_id(), age=age, sex=sex_.value, created_at=now)
+        _store_result(row, result, now)
+        tx.assessments.add(row)
+        if answers:
+            tx.assessments.append_step(
+                row, [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in answers.items()]
+            )
+        plan_row = PlanRow(
+            assessment_id=row.id,
+            created_at=now,
+            options=options.model_dump(mode="json"),
+            plan=care_plan.model_dump(mode="json"),
+        )
+        tx.plans.add(plan_row)
+        outcome = CaseOutcome(assessment=_state(row), plan=_stored_plan(plan_row))
+        tx.commit()
+    return outcome
+
+
+# --- care plan -----------------------------------------------------------------------------
+
+
+def _make_plan(model: CompiledModel, result: AssessmentResult, options: PlanOptions) -> Plan:
+    made: Plan = _core("hipcheck.care.plan", "make_plan")(model.kb, result, options)
+    return made
+
+
+def plan(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    assessment_id: str,
+    options: PlanOptions | None = None,
+    now: dt.datetime | None = None,
+) -> StoredPlan:
+    """Make the care plan for the assessment's current result and store it (the newest is current)."""
+    options = options or PlanOptions()
+    now = now or _now()
+    with uow() as tx:
+        state = _state(tx.assessments.get(assessment_id))
+        row = PlanRow(
+            assessment_id=assessment_id,
+            created_at=now,
+            options=options.model_dump(mode="json"),
+            plan=_make_plan(model, state.result, options).model_dump(mode="json"),
+        )
+        tx.plans.add(row)
+        stored = _stored_plan(row)
+        tx.commit()
+    return stored
+
+
+def get_plan(*, uow: UnitOfWorkFactory, assessment_id: str) -> StoredPlan | None:
+    """The newest stored plan, or None when none was made since the last answer."""
+    with uow() as tx:
+        tx.assessments.get(assessment_id)
+        row = tx.plans.latest(assessment_id)
+        return None if row is None else _stored_plan(row)
+
+
+def current_plan(
+    *, uow: UnitOfWorkFactory, model: CompiledModel, assessment_id: str, now: dt.datetime | None = None
+) -> StoredPlan:
+    """The newest stored plan, made (with default options) and stored when there is none."""
+    existing = get_plan(uow=uow, assessment_id=assessment_id)
+    if existing is not None:
+        return existing
+    return plan(uow=uow, model=model, assessment_id=assessment_id, now=now)
+
+
+# --- pain diary ----------------------------------------------------------------------------
+
+
+def add_diary_entry(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    assessment_id: str,
+    entry: Mapping[str, Any] | DiaryEntry,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> DiaryEntry:
+    """Add one day to the diary: values 0-10, not in the future, one per day (else Conflict 409)."""
+    today = today or _today()
+    checked = (
+        check_entry(entry, today=today) if isinstance(entry, DiaryEntry) else make_entry(entry, today=today)
+    )
+    _check_diary_ids(model, checked)
+    now = now or _now()
+    with uow() as tx:
+        tx.assessments.get(assessment_id)
+        existing = tx.diary.on(assessment_id, checked.day)
+        if existing is not None:
+            check_new_day([_diary_entry(existing)], checked)
+        row = DiaryEntryRow(assessment_id=assessment_id, created_at=now, updated_at=now)
+        _fill_diary_row(row, checked)
+        tx.diary.add(row)
+        tx.commit()
+    return checked
+
+
+def edit_diary_entry(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    assessment_id: str,
+    day: dt.date,
+    changes: Mapping[str, Any],
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> DiaryEntry:
+    """Change fields of the entry of `day` (e.g. next-morning pain filled in the next day)."""
+    if "day" in changes and changes["day"] != day:
+        raise InvalidInput("the day of a diary entry cannot be changed; add a new entry", field="day")
+    today = today or _today()
+    now = now or _now()
+    with uow() as tx:
+        tx.assessments.get(assessment_id)
+        row = tx.diary.get(assessment_id, day)
+        merged = _diary_entry(row).model_dump() | dict(changes)
+        entry = make_entry(merged, today=today)
+        _check_diary_ids(model, entry)
+        _fill_diary_row(row, entry)
+        row.updated_at = now
+        tx.commit()
+    return entry
+
+
+def list_diary(*, uow: UnitOfWorkFactory, assessment_id: str) -> list[DiaryEntry]:
+    """The diary of an assessment, oldest day first."""
+    with uow() as tx:
+        tx.assessments.get(assessment_id)
+        return [_diary_entry(r) for r in tx.diary.entries(assessment_id)]
+
+
+def progress(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    assessment_id: str,
+    now: dt.datetime | None = None,
+) -> ProgressDecision:
+    """Today's level and why, from the plan and the diary (the pain-monitoring rules decide)."""
+    stored = current_plan(uow=uow, model=model, assessment_id=assessment_id, now=now)
+    entries = list_diary(uow=uow, assessment_id=assessment_id)
+    decision: ProgressDecision = _core("hipcheck.care.progress", "for_plan")(stored.plan, entries)
+    return decision
+
+
+# --- HAGOS ---------------------------------------------------------------------------------
+
+
+def submit_hagos(
+    *,
+    uow: UnitOfWorkFactory,
+    model: CompiledModel,
+    responses: Mapping[str, int | None],
+    day: dt.date | None = None,
+    assessment_id: str | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> HagosRecord:
+    """Score a HAGOS questionnaire (item id -> 0..4 or None) and store it with its date."""
+    today = today or _today()
+    day = day or today
+    if day > today:
+        raise InvalidInput(
+            f"HAGOS date {day.isoformat()} is in the future (today is {today.isoformat()})", field="day"
+        )
+    result: HagosResult = _core("hipcheck.care.hagos", "score")(model.kb, dict(responses), day=day)
+    now = now or _now()
+    with uow() as tx:
+        if assessment_id is not None:
+            tx.assessments.get(assessment_id)
+        row = HagosResponseRow(
+            assessment_id=assessment_id,
+            taken_on=day,
+            answers=dict(result.responses),
+            scores=result.model_dump(mode="json"),
+            created_at=now,
+        )
+        tx.hagos.add(row)
+        record = HagosRecord(id=row.id, assessment_id=assessment_id, created_at=now, result=result)
+        tx.commit()
+    return record
+
+
+def list_hagos(*, uow: UnitOfWorkFactory, assessment_id: str | None = None) -> list[HagosRecord]:
+    """Stored HAGOS questionnaires, oldest first, so change over time reads left to right."""
+    with uow() as tx:
+        if assessment_id is not None:
+            tx.assessments.get(assessment_id)
+        return [
+            HagosRecord(
+                id=r.id,
+                assessment_id=r.assessment_id,
+                created_at=r.created_at,
+                result=HagosResult.model_validate(r.scores),
+            )
+            for r in tx.hagos.responses(assessment_id)
+        ]

@@ -1,0 +1,85 @@
+"""Build a SQLAlchemy engine from a database URL: SQLite file made on first use, foreign keys on.
+
+SQLite ignores foreign keys unless each connection asks for them, and `ON DELETE CASCADE`
+(deleting an assessment deletes its answers, plans and diary) depends on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from hipcheck.errors import StoreError
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Readers and one writer at a time without "database is locked" on the web server.
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL points at, or None for other databases and in-memory SQLite."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url``; for a SQLite file, its folder is created so first use just works."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"HIPCHECK_DATABASE_URL is not a database URL: {url!r}", field="database_url"
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend != "sqlite":
+        try:
+            return create_engine(parsed, pool_pre_ping=True)
+        except Exception as exc:  # a missing driver or bad option: say which URL
+            raise StoreError(
+                f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}",
+                field="database_url",
+            ) from exc
+
+    path = sqlite_path(url)
+    kwargs: dict[str, Any] = {}
+    if path is None:
+        # One shared connection, or every new connection would see a fresh empty database.
+        kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder for the database {path.parent}: {exc.strerror or exc}",
+                field="database_url",
+            ) from exc
+        kwargs = {"connect_args": {"check_same_thread": False}}
+    engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def describe_error(exc: SQLAlchemyError) -> str:
+    """The driver's own first line (SQLAlchemy appends SQL, parameters and a help link)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

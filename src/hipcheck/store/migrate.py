@@ -1,0 +1,66 @@
+"""Run the packaged Alembic migrations: `upgrade head` on first use, so a runner never has to.
+
+The scripts ship inside the package (store/migrations), found through importlib.resources,
+so this works from an installed wheel as well as from a source checkout.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from hipcheck.errors import StoreError
+from hipcheck.store.engine_factory import describe_error
+
+
+def _config() -> Config:
+    cfg = Config()
+    with as_file(files("hipcheck.store") / "migrations") as path:
+        cfg.set_main_option("script_location", str(path))
+    return cfg
+
+
+def head_revision() -> str | None:
+    """The newest migration revision shipped with this version of hipcheck."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database behind ``engine`` to ``revision`` in one transaction."""
+    cfg = _config()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"could not prepare the database: {describe_error(exc)}") from exc
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate down to ``revision`` (``base`` empties the schema); for tests and repairs."""
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade to head unless the database is already there (cheap when nothing to do)."""
+    try:
+        current = current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"could not open the database: {describe_error(exc)}") from exc
+    if current != head_revision():
+        upgrade(engine)

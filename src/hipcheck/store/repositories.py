@@ -1,0 +1,151 @@
+"""Repositories: the queries on each table, inside the caller's session (the unit of work commits).
+
+They return table rows; the service layer turns rows into the value objects adapters see.
+An id that does not exist raises NotFound with a message naming it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from hipcheck.errors import NotFound
+from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
+
+
+class AssessmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: AssessmentRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def find(self, assessment_id: str) -> AssessmentRow | None:
+        return self.session.scalar(
+            select(AssessmentRow)
+            .where(AssessmentRow.id == assessment_id)
+            .options(selectinload(AssessmentRow.answers))
+        )
+
+    def get(self, assessment_id: str) -> AssessmentRow:
+        row = self.find(assessment_id)
+        if row is None:
+            raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+        return row
+
+    def recent(self, *, limit: int | None = None) -> list[AssessmentRow]:
+        """Newest first."""
+        stmt = select(AssessmentRow).order_by(AssessmentRow.created_at.desc(), AssessmentRow.id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def answer_counts(self, ids: list[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(AnswerRow.assessment_id, func.count())
+            .where(AnswerRow.assessment_id.in_(ids))
+            .group_by(AnswerRow.assessment_id)
+        )
+        return {str(aid): int(n) for aid, n in rows}
+
+    def delete(self, assessment_id: str) -> None:
+        row = self.get(assessment_id)
+        self.session.delete(row)
+        self.session.flush()
+
+    def append_step(self, row: AssessmentRow, answers: list[AnswerRow]) -> None:
+        """Append answers given together (one screen) as one step, after every stored answer."""
+        seq = max((a.seq for a in row.answers), default=0)
+        step = max((a.step for a in row.answers), default=0) + 1
+        for answer in answers:
+            seq += 1
+            answer.seq = seq
+            answer.step = step
+            row.answers.append(answer)
+        self.session.flush()
+
+    def drop_last_step(self, row: AssessmentRow) -> list[AnswerRow]:
+        """Remove the answers of the newest step; the removed answers, oldest first."""
+        if not row.answers:
+            return []
+        last_step = max(a.step for a in row.answers)
+        dropped = [a for a in row.answers if a.step == last_step]
+        for answer in dropped:
+            row.answers.remove(answer)
+        self.session.flush()
+        return dropped
+
+
+class PlanRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: PlanRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def latest(self, assessment_id: str) -> PlanRow | None:
+        return self.session.scalar(
+            select(PlanRow)
+            .where(PlanRow.assessment_id == assessment_id)
+            .order_by(PlanRow.created_at.desc(), PlanRow.id.desc())
+            .limit(1)
+        )
+
+    def delete_for(self, assessment_id: str) -> None:
+        self.session.execute(delete(PlanRow).where(PlanRow.assessment_id == assessment_id))
+
+
+class DiaryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: DiaryEntryRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def on(self, assessment_id: str, day: date) -> DiaryEntryRow | None:
+        return self.session.scalar(
+            select(DiaryEntryRow).where(
+                DiaryEntryRow.assessment_id == assessment_id, DiaryEntryRow.entry_date == day
+            )
+        )
+
+    def get(self, assessment_id: str, day: date) -> DiaryEntryRow:
+        row = self.on(assessment_id, day)
+        if row is None:
+            raise NotFound(
+                f"no diary entry on {day.isoformat()} for assessment {assessment_id!r}", field="date"
+            )
+        return row
+
+    def entries(self, assessment_id: str) -> list[DiaryEntryRow]:
+        """Oldest first, as a diary reads."""
+        return list(
+            self.session.scalars(
+                select(DiaryEntryRow)
+                .where(DiaryEntryRow.assessment_id == assessment_id)
+                .order_by(DiaryEntryRow.entry_date)
+            )
+        )
+
+
+class HagosRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: HagosResponseRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def responses(self, assessment_id: str | None = None) -> list[HagosResponseRow]:
+        """Oldest first; all responses, or those of one assessment."""
+        stmt = select(HagosResponseRow).order_by(HagosResponseRow.taken_on, HagosResponseRow.id)
+        if assessment_id is not None:
+            stmt = stmt.where(HagosResponseRow.assessment_id == assessment_id)
+        return list(self.session.scalars(stmt))
