@@ -25,6 +25,7 @@ def _register() -> None:
     """Import the command groups; each module adds its commands to `app`."""
     from hipcheck.cli import kb  # noqa: F401
     from hipcheck.cli import serve  # noqa: F401
+    from hipcheck.cli import eval  # noqa: F401
 
 
 def main() -> None:

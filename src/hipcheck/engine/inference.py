@@ -1,0 +1,148 @@
+"""Posterior over conditions and the per-finding contributions behind it (the "why").
+
+Model: naive Bayes over mutually exclusive conditions (one cause of this pain). Each answered
+finding multiplies a condition's odds by its likelihood ratio against runners with hip pain in
+general, P(answer | condition) / P(answer); an unknown answer is simply left out, so it changes
+nothing. Age, sex and risk-factor modifiers from the knowledge base multiply the prior first.
+The posterior is normalised over all conditions, so probabilities sum to 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hipcheck.engine.model import CompiledModel, FloatArray, IntArray
+from hipcheck.engine.result import Answer, Contribution, Evidence
+from hipcheck.errors import UnknownFinding
+
+
+@dataclass(frozen=True)
+class EvidenceIndex:
+    """The known answers of one Evidence as finding indices (unknowns dropped)."""
+
+    yes: IntArray
+    no: IntArray
+    answered: frozenset[str]
+    """Every finding the runner has been asked, including those answered 'unknown'."""
+
+
+def index_evidence(model: CompiledModel, evidence: Evidence) -> EvidenceIndex:
+    """Check every finding id and split the answers into yes / no index arrays."""
+    yes: list[int] = []
+    no: list[int] = []
+    for finding_id, answer in evidence.answers.items():
+        index = model.finding_index.get(finding_id)
+        if index is None:
+            raise UnknownFinding(f"unknown finding id '{finding_id}'", field=finding_id)
+        sex = model.finding_sex[index]
+        if sex is not None and sex != evidence.sex:
+            continue  # asked only of the other sex: not evidence for this runner
+        if answer == "yes":
+            yes.append(index)
+        elif answer == "no":
+            no.append(index)
+    return EvidenceIndex(
+        yes=np.array(sorted(yes), dtype=np.int64),
+        no=np.array(sorted(no), dtype=np.int64),
+        answered=frozenset(evidence.answers),
+    )
+
+
+def prior_log_weights(
+    model: CompiledModel, evidence: Evidence, idx: EvidenceIndex
+) -> tuple[FloatArray, FloatArray]:
+    """(demographic log prior, extra log factor from risk-factor modifiers), both per condition.
+
+    Demographic modifiers (age, sex only) set the reported prior; modifiers that also need a
+    finding present count as that finding's contribution.
+    """
+    demographic = model.log_prior.copy()
+    risk = np.zeros_like(demographic)
+    yes = set(idx.yes.tolist())
+    for mod in model.modifiers:
+        if not mod.applies_to(evidence.age, evidence.sex):
+            continue
+        if not mod.if_present:
+            demographic[mod.condition] += mod.log_factor
+        elif all(f in yes for f in mod.if_present):
+            risk[mod.condition] += mod.log_factor
+    return demographic, risk
+
+
+def normalise(log_weights: FloatArray) -> FloatArray:
+    shifted = log_weights - log_weights.max()
+    weights = np.exp(shifted)
+    result: FloatArray = weights / weights.sum()
+    return result
+
+
+@dataclass(frozen=True)
+class Posterior:
+    prior: FloatArray
+    """(conditions,): after age/sex modifiers, normalised."""
+    probability: FloatArray
+    """(conditions,): after every known answer, normalised."""
+    index: EvidenceIndex
+
+
+def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
+    """Prior and posterior probability of every condition given the evidence."""
+    idx = index_evidence(model, evidence)
+    demographic, risk = prior_log_weights(model, evidence, idx)
+    log_post = demographic + risk
+    if idx.yes.size:
+        log_post = log_post + model.log_lr_yes[:, idx.yes].sum(axis=1)
+    if idx.no.size:
+        log_post = log_post + model.log_lr_no[:, idx.no].sum(axis=1)
+    return Posterior(prior=normalise(demographic), probability=normalise(log_post), index=idx)
+
+
+def _answer_text(model: CompiledModel, finding_id: str, answer: Answer) -> str:
+    question = model.finding(finding_id).question.strip()
+    return f"{question} — {'yes' if answer == 'yes' else 'no'}"
+
+
+def contributions(
+    model: CompiledModel, evidence: Evidence, idx: EvidenceIndex, condition_index: int
+) -> tuple[list[Contribution], list[Contribution]]:
+    """(supporting, conflicting) answers for one condition, strongest first.
+
+    Each log-LR is the answer's likelihood ratio for this condition against runners with hip pain
+    in general, plus any risk-factor prior modifier that the answer switched on.
+    """
+    extra: dict[str, float] = {}
+    yes_ids = {model.finding_ids[i] for i in idx.yes.tolist()}
+    for mod in model.modifiers:
+        if mod.condition != condition_index or not mod.if_present:
+            continue
+        if not mod.applies_to(evidence.age, evidence.sex):
+            continue
+        names = [model.finding_ids[f] for f in mod.if_present]
+        if all(n in yes_ids for n in names):
+            share = mod.log_factor / len(names)
+            for n in names:
+                extra[n] = extra.get(n, 0.0) + share
+
+    known: list[tuple[int, Answer]] = [(i, "yes") for i in idx.yes.tolist()]
+    known += [(i, "no") for i in idx.no.tolist()]
+    items: list[Contribution] = []
+    for fi, answer in known:
+        finding_id = model.finding_ids[fi]
+        table = model.log_lr_yes if answer == "yes" else model.log_lr_no
+        log_lr = float(table[condition_index, fi]) + extra.get(finding_id, 0.0)
+        if abs(log_lr) < 1e-9:
+            continue
+        items.append(
+            Contribution(
+                finding_id=finding_id,
+                answer=answer,
+                log_lr=round(log_lr, 6),
+                text=_answer_text(model, finding_id, answer),
+            )
+        )
+    items.sort(key=lambda c: (-abs(c.log_lr), c.finding_id))
+    supporting = [c for c in items if c.log_lr > 0]
+    conflicting = [c for c in items if c.log_lr < 0]
+    return supporting, conflicting

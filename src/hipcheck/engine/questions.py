@@ -1,0 +1,150 @@
+"""Which question to ask next, and when to stop.
+
+Order: (1) the red-flag screen, one screen per `ask_group` of red-flag findings; (2) where it
+hurts, one screen per `ask_group` of location findings; (3) the single finding (or its ask group)
+with the highest expected value: the expected fall in entropy of the whole differential plus,
+weighted by `mnm_weight`, the expected fall in the yes/no entropy of each must-not-miss condition,
+so that dangerous causes are ruled in or out early. Everything is computed at once with numpy over
+findings x conditions.
+
+Stop when the triage is already an emergency, when the top cause is confident and no
+must-not-miss condition is still open, when no question is worth asking, or at the hard cap.
+A finding that has been asked (even if answered 'unknown') is never asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hipcheck.engine.model import CompiledModel, FloatArray, IntArray
+from hipcheck.engine.result import Evidence, NextQuestion
+from hipcheck.knowledge.schema import TriageLevel
+
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    next_question: NextQuestion | None
+    should_stop: bool
+    stop_reason: str | None
+
+
+def _askable(model: CompiledModel, evidence: Evidence) -> list[str]:
+    """Findings not yet asked that apply to this runner's sex, in knowledge-base order."""
+    asked = evidence.answers
+    return [
+        f
+        for i, f in enumerate(model.finding_ids)
+        if f not in asked and (model.finding_sex[i] is None or model.finding_sex[i] == evidence.sex)
+    ]
+
+
+def _screens(model: CompiledModel, askable: list[str], group: str) -> list[list[str]]:
+    """Unasked findings of one finding group, split into screens by ask_group (KB order)."""
+    screens: dict[str, list[str]] = {}
+    for f in askable:
+        finding = model.finding(f)
+        if finding.group != group:
+            continue
+        screens.setdefault(finding.ask_group or group, []).append(f)
+    return list(screens.values())
+
+
+def _entropy(p: FloatArray, axis: int = -1) -> FloatArray:
+    result: FloatArray = -(p * np.log(np.clip(p, _EPS, 1.0))).sum(axis=axis)
+    return result
+
+
+def _binary_entropy(p: FloatArray) -> FloatArray:
+    q = np.clip(p, _EPS, 1.0 - _EPS)
+    result: FloatArray = -(q * np.log(q) + (1.0 - q) * np.log1p(-q))
+    return result
+
+
+def expected_gains(model: CompiledModel, probability: FloatArray, candidates: IntArray) -> FloatArray:
+    """Expected value of asking each candidate finding (nats), vectorised over findings x conditions."""
+    like = model.p_yes[:, candidates]  # (C, F)
+    joint_yes = probability[:, None] * like
+    joint_no = probability[:, None] * (1.0 - like)
+    p_yes = joint_yes.sum(axis=0)  # (F,)
+    p_no = 1.0 - p_yes
+    post_yes = joint_yes / np.maximum(p_yes, _EPS)[None, :]
+    post_no = joint_no / np.maximum(p_no, _EPS)[None, :]
+    h_now = float(_entropy(probability))
+    gain = h_now - (p_yes * _entropy(post_yes, axis=0) + p_no * _entropy(post_no, axis=0))
+    mnm = model.must_not_miss
+    if model.params.mnm_weight > 0 and mnm.any():
+        h_mnm_now = _binary_entropy(probability[mnm]).sum()
+        h_mnm_after = p_yes * _binary_entropy(post_yes[mnm]).sum(axis=0) + p_no * _binary_entropy(
+            post_no[mnm]
+        ).sum(axis=0)
+        gain = gain + model.params.mnm_weight * (h_mnm_now - h_mnm_after)
+    result: FloatArray = np.maximum(gain, 0.0)
+    return result
+
+
+def open_must_not_miss(model: CompiledModel, probability: FloatArray) -> list[str]:
+    """Must-not-miss conditions neither ruled out nor already acted on (threshold reached)."""
+    low = model.params.mnm_open_fraction * model.safety_threshold
+    is_open = model.must_not_miss & (probability >= low) & (probability < model.safety_threshold)
+    return [model.condition_ids[i] for i in np.flatnonzero(is_open)]
+
+
+def plan_next(
+    model: CompiledModel,
+    evidence: Evidence,
+    probability: FloatArray,
+    triage_level: TriageLevel,
+    questions_asked: int,
+) -> QuestionPlan:
+    """The next question (or none) and whether to stop, with the reason."""
+    params = model.params
+    if triage_level == TriageLevel.emergency:
+        return QuestionPlan(None, True, "a red flag or finding needs emergency care now")
+    if questions_asked >= params.max_questions:
+        return QuestionPlan(None, True, f"reached the limit of {params.max_questions} questions")
+    askable = _askable(model, evidence)
+    for group, why in (
+        ("red_flag", "first, checking for warning signs that need urgent care"),
+        ("location", "where the pain is separates most causes"),
+    ):
+        screens = _screens(model, askable, group)
+        if screens:
+            return QuestionPlan(NextQuestion(finding_ids=screens[0], reason=why), False, None)
+
+    open_mnm = open_must_not_miss(model, probability)
+    top = float(probability.max())
+    if top >= params.confident and not open_mnm:
+        name = model.condition(int(np.argmax(probability))).name
+        return QuestionPlan(None, True, f"confident enough: {name} is {100 * top:.0f}% likely")
+    if not askable:
+        return QuestionPlan(None, True, "every question has been asked")
+
+    candidates = np.array([model.finding_index[f] for f in askable], dtype=np.int64)
+    gains = expected_gains(model, probability, candidates)
+    best = int(np.argmax(gains))
+    best_gain = float(gains[best])
+    if best_gain < params.min_gain:
+        return QuestionPlan(None, True, "no remaining question would change the picture much")
+    finding_id = model.finding_ids[int(candidates[best])]
+    group_id = model.finding(finding_id).ask_group
+    ids = [finding_id]
+    if group_id is not None:
+        ids += [f for f in askable if f != finding_id and model.finding(f).ask_group == group_id]
+    reason = _reason(model, probability, int(candidates[best]), open_mnm)
+    return QuestionPlan(NextQuestion(finding_ids=ids, reason=reason, expected_gain=best_gain), False, None)
+
+
+def _reason(model: CompiledModel, probability: FloatArray, finding: int, open_mnm: list[str]) -> str:
+    """Name the conditions this answer separates most: the largest |log LR| among likely ones."""
+    weight = np.abs(model.log_lr_yes[:, finding]) * np.sqrt(probability)
+    order = np.argsort(-weight)[:2]
+    names = [model.condition(int(i)).name for i in order]
+    mnm_names = [model.kb.conditions[c].name for c in open_mnm]
+    hit = [n for n in names if n in mnm_names]
+    if hit:
+        return f"helps rule in or out {hit[0]}, which must not be missed"
+    return "helps tell apart " + " and ".join(names)
