@@ -1,0 +1,343 @@
+"""Progress rules of the pain-monitoring model, applied to pain-diary entries.
+
+One decision per diary day: advance a level, hold, step back, see a clinician, or re-triage,
+each with the rule that decided it and a reason that quotes the numbers. The same rules drive
+the rehab phases (levels 1-4 = calm down, restore, strengthen, return to run) and the walk-run
+stages of `care.return_to_run`, which only changes the thresholds.
+
+Rules, checked in this order for the latest entry (the first that fires decides):
+1. any red-flag answer in the entry                     -> retriage (progression stops)
+2. worst daily pain rose meaningfully over two weeks     -> see_clinician (progression stops)
+3. bone stress injury and any pain with activity         -> see_clinician (progression stops)
+4. no session that day                                   -> hold
+5. session pain above `too_high` (5/10)                  -> step back
+6. session pain rose meaningfully since the last session,
+   or next-morning pain rose meaningfully above rest,
+   to above the safe zone (2/10)                         -> step back
+   (two step-backs in a row, when `refer_after_step_backs` is set -> see_clinician)
+7. session pain above `max_pain_to_advance` (3/10)       -> hold
+8. next-morning pain not recorded or above rest pain     -> hold
+9. fewer than `sessions_to_advance` good sessions here   -> hold
+10. already at the top level                             -> hold
+11. otherwise                                            -> advance
+A meaningful change is 2 points or 30 % (at least 1 point) on the 0-10 scale (Farrar 2001).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from pydantic import Field
+
+from hipcheck.care.diary import DiaryEntry, sorted_entries
+from hipcheck.care.models import Frozen, ProgressAction, ProgressDecision, ProgressRule
+from hipcheck.knowledge.schema import Phase
+
+PHASES: tuple[Phase, ...] = ("calm_down", "restore", "strengthen", "return_to_run")
+PAIN_MONITORING_SOURCES = ("s56",)
+TREND_DAYS = 14
+TREND_MIN_SPAN_DAYS = 10
+"""A trend needs entries spread over at least this many of the 14 days."""
+
+
+class ProgressRules(Frozen):
+    """Thresholds of the pain-monitoring model; defaults are the rehab-exercise rules."""
+
+    max_pain_to_advance: int = Field(default=3, ge=0, le=10)
+    safe_pain: int = Field(
+        default=2, ge=0, le=10, description="pain up to this is safe: a rise that stays here is not a setback"
+    )
+    too_high: int = Field(default=5, ge=0, le=10, description="session pain above this -> step back")
+    meaningful_points: int = Field(default=2, ge=1, le=10)
+    meaningful_fraction: float = Field(default=0.30, gt=0, le=1)
+    sessions_to_advance: int = Field(default=2, ge=1, le=10)
+    min_level: int = Field(default=1, ge=0)
+    max_level: int = Field(default=len(PHASES), ge=1)
+    step_back_levels: int = Field(default=1, ge=1)
+    too_high_step_back_levels: int = Field(default=1, ge=1)
+    bone: bool = Field(default=False, description="bone stress injury: any pain with activity stops")
+    refer_after_step_backs: int | None = Field(
+        default=None, ge=1, description="this many step-backs in a row -> see a clinician"
+    )
+    sources: list[str] = Field(default_factory=lambda: list(PAIN_MONITORING_SOURCES))
+
+
+def meaningful_rise(before: float, after: float, rules: ProgressRules) -> bool:
+    """A rise of at least 2 points, or of 30 % of the earlier value (and at least 1 point)."""
+    rise = after - before
+    if rise >= rules.meaningful_points:
+        return True
+    return rise >= 1 and before > 0 and rise / before >= rules.meaningful_fraction
+
+
+def worst_pain(entry: DiaryEntry) -> int:
+    """The worst pain recorded for a day, at rest, with activity or the next morning."""
+    values = [entry.pain_rest, entry.pain_during, entry.pain_after, entry.pain_next_morning]
+    return max(v for v in values if v is not None)
+
+
+def rising_trend(
+    entries: Sequence[DiaryEntry], day: dt.date, rules: ProgressRules
+) -> tuple[float, float] | None:
+    """Mean worst pain of the earlier and the later week of the two weeks ending on `day`,
+    when the later week is meaningfully worse; None otherwise (or too few entries to tell)."""
+    start = day - dt.timedelta(days=TREND_DAYS - 1)
+    middle = day - dt.timedelta(days=TREND_DAYS // 2 - 1)
+    early = [worst_pain(e) for e in entries if start <= e.day < middle]
+    late = [worst_pain(e) for e in entries if middle <= e.day <= day]
+    if len(early) < 2 or len(late) < 2:
+        return None
+    first = min(e.day for e in entries if e.day >= start)
+    if (day - first).days < TREND_MIN_SPAN_DAYS:
+        return None
+    early_mean = sum(early) / len(early)
+    late_mean = sum(late) / len(late)
+    if meaningful_rise(early_mean, late_mean, rules):
+        return early_mean, late_mean
+    return None
+
+
+def _decision(
+    action: ProgressAction,
+    rule: ProgressRule,
+    reason: str,
+    level: int,
+    new_level: int,
+    day: dt.date | None,
+    rules: ProgressRules,
+    stop: bool = False,
+) -> ProgressDecision:
+    return ProgressDecision(
+        action=action,
+        rule=rule,
+        reason=reason,
+        level=new_level,
+        previous_level=level,
+        day=day,
+        stop_progression=stop,
+        sources=list(rules.sources),
+    )
+
+
+def decide(
+    history: Sequence[DiaryEntry],
+    level: int,
+    rules: ProgressRules,
+    *,
+    good_sessions_at_level: int = 0,
+    step_backs_in_a_row: int = 0,
+) -> ProgressDecision:
+    """Decide the next session's level from the latest entry of `history` (oldest first).
+
+    `good_sessions_at_level` counts earlier sessions at this level that met the advance rules;
+    `step_backs_in_a_row` counts the step-backs immediately before this entry.
+    """
+    if not history:
+        return _decision("hold", "no_entries", "no diary entries yet", level, level, None, rules)
+    entries = sorted_entries(history)
+    e = entries[-1]
+    day = e.day
+
+    if e.new_red_flags:
+        flags = ", ".join(e.new_red_flags)
+        return _decision(
+            "retriage",
+            "new_red_flag",
+            f"a red-flag answer was recorded on {day.isoformat()} ({flags}): stop progressing and "
+            "check again how urgent this is",
+            level,
+            level,
+            day,
+            rules,
+            stop=True,
+        )
+    trend = rising_trend(entries, day, rules)
+    if trend is not None:
+        return _decision(
+            "see_clinician",
+            "rising_trend",
+            f"pain has crept up over two weeks (average worst pain {trend[0]:.1f} -> {trend[1]:.1f}/10)",
+            level,
+            level,
+            day,
+            rules,
+            stop=True,
+        )
+    pain = e.activity_pain
+    if rules.bone and pain is not None and pain > 0:
+        return _decision(
+            "see_clinician",
+            "bone_pain",
+            f"pain {pain}/10 with activity after a bone stress injury: the target is no pain at all",
+            level,
+            level,
+            day,
+            rules,
+            stop=True,
+        )
+    if pain is None:
+        return _decision(
+            "hold", "rest_day", "no session recorded that day: stay at this level", level, level, day, rules
+        )
+
+    step_back: tuple[ProgressRule, str, int] | None = None
+    previous = [p.activity_pain for p in entries[:-1] if p.activity_pain is not None]
+    if pain > rules.too_high:
+        step_back = (
+            "pain_too_high",
+            f"pain with activity reached {pain}/10 (above {rules.too_high}/10)",
+            rules.too_high_step_back_levels,
+        )
+    elif pain > rules.safe_pain and previous and meaningful_rise(previous[-1], pain, rules):
+        step_back = (
+            "pain_rose",
+            f"pain with activity rose from {previous[-1]}/10 to {pain}/10 since the last session",
+            rules.step_back_levels,
+        )
+    elif (
+        e.pain_next_morning is not None
+        and e.pain_next_morning > rules.safe_pain
+        and meaningful_rise(e.pain_rest, e.pain_next_morning, rules)
+    ):
+        step_back = (
+            "morning_worse",
+            f"next-morning pain {e.pain_next_morning}/10 was up from {e.pain_rest}/10 at rest",
+            rules.step_back_levels,
+        )
+    if step_back is not None:
+        rule, why, drop = step_back
+        if (
+            rules.refer_after_step_backs is not None
+            and step_backs_in_a_row + 1 >= rules.refer_after_step_backs
+        ):
+            return _decision(
+                "see_clinician",
+                "repeated_step_back",
+                f"{why}; that is {step_backs_in_a_row + 1} step-backs in a row",
+                level,
+                level,
+                day,
+                rules,
+                stop=True,
+            )
+        new_level = max(rules.min_level, level - drop)
+        return _decision(
+            "step_back", rule, f"{why}: go back to level {new_level}", level, new_level, day, rules
+        )
+
+    if pain > rules.max_pain_to_advance:
+        return _decision(
+            "hold",
+            "pain_above_limit",
+            f"pain with activity was {pain}/10, above the {rules.max_pain_to_advance}/10 limit for "
+            "moving on: repeat this level",
+            level,
+            level,
+            day,
+            rules,
+        )
+    if e.pain_next_morning is None:
+        return _decision(
+            "hold",
+            "not_settled",
+            "next-morning pain not recorded yet: moving on needs it back to the usual level",
+            level,
+            level,
+            day,
+            rules,
+        )
+    if e.pain_next_morning > e.pain_rest:
+        return _decision(
+            "hold",
+            "not_settled",
+            f"next-morning pain {e.pain_next_morning}/10 had not settled to the usual {e.pain_rest}/10",
+            level,
+            level,
+            day,
+            rules,
+        )
+    good = good_sessions_at_level + 1
+    if good < rules.sessions_to_advance:
+        return _decision(
+            "hold",
+            "needs_more_sessions",
+            f"session within limits (pain {pain}/10, settled next morning); {good} of "
+            f"{rules.sessions_to_advance} good sessions needed at this level",
+            level,
+            level,
+            day,
+            rules,
+        )
+    if level >= rules.max_level:
+        return _decision(
+            "hold",
+            "top_level",
+            f"pain {pain}/10 and settled next morning; already at the top level",
+            level,
+            level,
+            day,
+            rules,
+        )
+    return _decision(
+        "advance",
+        "within_limits",
+        f"pain with activity {pain}/10 (limit {rules.max_pain_to_advance}/10) and settled by next "
+        f"morning for {good} sessions: move on to level {level + 1}",
+        level,
+        level + 1,
+        day,
+        rules,
+    )
+
+
+def replay(entries: Sequence[DiaryEntry], start_level: int, rules: ProgressRules) -> list[ProgressDecision]:
+    """One decision per diary day, oldest first, carrying the level forward.
+
+    Once a decision stops progression (red flag, rising trend, bone pain, repeated step-backs)
+    every later day keeps that decision: only a clinician or a new assessment restarts it.
+    """
+    ordered = sorted_entries(entries)
+    decisions: list[ProgressDecision] = []
+    level = start_level
+    good = 0
+    backs = 0
+    stopped: ProgressDecision | None = None
+    for i, entry in enumerate(ordered):
+        if stopped is not None:
+            decisions.append(stopped.model_copy(update={"day": entry.day, "previous_level": level}))
+            continue
+        d = decide(ordered[: i + 1], level, rules, good_sessions_at_level=good, step_backs_in_a_row=backs)
+        decisions.append(d)
+        if d.stop_progression:
+            stopped = d
+            continue
+        if d.action == "advance" or d.action == "step_back":
+            good = 0
+        elif d.rule in ("needs_more_sessions", "top_level"):
+            good += 1
+        elif d.rule != "rest_day":
+            good = 0
+        if d.action == "step_back":
+            backs += 1
+        elif d.rule != "rest_day":
+            backs = 0
+        level = d.level
+    return decisions
+
+
+def current(entries: Sequence[DiaryEntry], start_level: int, rules: ProgressRules) -> ProgressDecision:
+    """Today's level and why: the decision for the latest diary day."""
+    decisions = replay(entries, start_level, rules)
+    if not decisions:
+        return decide([], start_level, rules)
+    return decisions[-1]
+
+
+def phase_for_level(level: int) -> Phase:
+    """Rehab levels 1-4 are the plan's phases, in order."""
+    return PHASES[min(max(level, 1), len(PHASES)) - 1]
+
+
+def level_for_phase(phase: Phase) -> int:
+    return PHASES.index(phase) + 1
