@@ -20,7 +20,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TriageLevel(str, Enum):
+class TriageLevel(str, Enum):  # noqa: UP042  (str() must stay the Enum form for existing callers)
     """Ordered from least to most urgent (intake-v1)."""
 
     self_care = "self_care"
@@ -61,7 +61,7 @@ _TRIAGE_ORDER = [
 ]
 
 
-class Sex(str, Enum):
+class Sex(str, Enum):  # noqa: UP042
     female = "female"
     male = "male"
 
@@ -192,9 +192,7 @@ class Condition(Sourced):
     see_whom: str
     see_when: str
     what_to_tell_them: str | None = None
-    return_to_run_group: Literal["soft_tissue", "hamstring_acute", "bone", "not_applicable"] = (
-        "soft_tissue"
-    )
+    return_to_run_group: Literal["soft_tissue", "hamstring_acute", "bone", "not_applicable"] = "soft_tissue"
 
     @model_validator(mode="after")
     def _must_not_miss_threshold(self) -> Condition:
@@ -283,13 +281,18 @@ class Dose(Strict):
     frequency: str = Field(description='e.g. "daily" or "3 times a week"')
 
 
+Equipment = Literal["none", "band", "bench", "ball", "weight", "chair", "wall", "step"]
+
+
+def _no_equipment() -> list[Equipment]:
+    return ["none"]
+
+
 class Exercise(Sourced):
     id: Id
     name: str
     kind: Literal["isometric", "strength", "stretch", "mobility", "balance", "plyometric", "running_drill"]
-    equipment: list[Literal["none", "band", "bench", "ball", "weight", "chair", "wall", "step"]] = Field(
-        default_factory=lambda: ["none"]
-    )
+    equipment: list[Equipment] = Field(default_factory=_no_equipment)
     how_to: list[str] = Field(min_length=1)
     target: str
     dose: Dose
@@ -335,6 +338,14 @@ class ReturnToRun(Sourced):
     max_pain_to_advance: dict[str, int] = Field(description="group -> max pain 0-10 to go on")
 
 
+class SeedConcept(Strict):
+    """One concept a seed article states (seed_coverage.yaml); entities cover it via seed_refs."""
+
+    id: str
+    file: str = Field(description="seed file name under shared/seeds")
+    text: str
+
+
 # --- the whole knowledge base --------------------------------------------------------------
 
 
@@ -349,3 +360,4 @@ class KnowledgeBase(Strict):
     exercises: dict[str, Exercise]
     corrections: dict[str, Correction]
     return_to_run: ReturnToRun
+    seed_concepts: dict[str, SeedConcept] = Field(default_factory=dict)
