@@ -242,6 +242,7 @@ ProgressRule = Literal[
     "top_level",
     "entry_criteria_not_met",
     "no_entries",
+    "urgent_triage",
 ]
 
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pydantic import Field
 
 from hipcheck.care.diary import DiaryEntry, sorted_entries
-from hipcheck.care.models import Frozen, ProgressAction, ProgressDecision, ProgressRule
+from hipcheck.care.models import Frozen, Plan, ProgressAction, ProgressDecision, ProgressRule
 from hipcheck.knowledge.schema import Phase
 
 PHASES: tuple[Phase, ...] = ("calm_down", "restore", "strengthen", "return_to_run")
@@ -341,3 +341,26 @@ def phase_for_level(level: int) -> Phase:
 
 def level_for_phase(phase: Phase) -> int:
     return PHASES.index(phase) + 1
+
+
+def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
+    """Today's rehab level (phase) and why, for a stored plan and its diary.
+
+    The levels start at the plan's current phase. An urgent or emergency plan has no levels:
+    the runner must be seen first. A bone stress injury uses the bone rule (no pain at all).
+    """
+    if plan.now_only or plan.current_phase is None:
+        return ProgressDecision(
+            action="see_clinician",
+            rule="urgent_triage",
+            reason=f"triage is {plan.triage_level.value}: no exercise progression until a clinician "
+            "has seen you",
+            level=0,
+            previous_level=0,
+            day=max((e.day for e in entries), default=None),
+            stop_progression=True,
+            sources=list(PAIN_MONITORING_SOURCES),
+        )
+    bone = plan.return_to_run is not None and plan.return_to_run.group == "bone"
+    rules = ProgressRules(max_pain_to_advance=0, bone=True) if bone else ProgressRules()
+    return current(entries, level_for_phase(plan.current_phase), rules)

@@ -1,0 +1,119 @@
+"""HAGOS scoring against questionnaires scored by hand (worked in the comments)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hipcheck.care.hagos import ITEM_IDS, SUBSCALES, score_responses
+from hipcheck.errors import InvalidInput
+
+DAY = dt.date(2026, 5, 4)
+
+
+def answers(**by_subscale: list[int | None]) -> dict[str, int | None]:
+    prefix = {
+        "S": "symptoms",
+        "P": "pain",
+        "A": "adl",
+        "SP": "sport_recreation",
+        "PA": "physical_activity",
+        "Q": "quality_of_life",
+    }
+    out: dict[str, int | None] = {}
+    for key, values in by_subscale.items():
+        items = SUBSCALES[prefix[key]][1]  # type: ignore[index]
+        assert len(values) == len(items)
+        out.update(zip(items, values, strict=True))
+    return out
+
+
+def test_the_instrument_has_37_items_in_6_subscales() -> None:
+    assert len(ITEM_IDS) == 37 == len(set(ITEM_IDS))
+    assert [len(items) for _, items in SUBSCALES.values()] == [7, 10, 5, 8, 2, 5]
+
+
+def test_no_problems_scores_100_and_extreme_problems_0() -> None:
+    best = score_responses(dict.fromkeys(ITEM_IDS, 0), day=DAY)
+    worst = score_responses(dict.fromkeys(ITEM_IDS, 4), day=DAY)
+    assert [s.score for s in best.subscales] == [100.0] * 6
+    assert [s.score for s in worst.subscales] == [0.0] * 6
+
+
+def test_a_complete_questionnaire_scored_by_hand() -> None:
+    r = score_responses(
+        answers(
+            S=[1, 2, 0, 1, 3, 0, 0],  # sum 7, mean 1.0 -> 100 - 1.0 * 25 = 75.0
+            P=[2, 2, 1, 1, 0, 0, 3, 2, 1, 0],  # sum 12, mean 1.2 -> 100 - 30 = 70.0
+            A=[0, 1, 0, 0, 1],  # sum 2, mean 0.4 -> 100 - 10 = 90.0
+            SP=[3, 3, 2, 4, 2, 1, 3, 2],  # sum 20, mean 2.5 -> 100 - 62.5 = 37.5
+            PA=[4, 3],  # mean 3.5 -> 100 - 87.5 = 12.5
+            Q=[2, 3, 2, 2, 1],  # sum 10, mean 2.0 -> 50.0
+        ),
+        day=DAY,
+    )
+    assert [s.score for s in r.subscales] == [75.0, 70.0, 90.0, 37.5, 12.5, 50.0]
+    assert all(s.missing == 0 for s in r.subscales)
+    assert r.day == DAY
+    assert r.score("pain") == 70.0
+
+
+def test_missing_items_up_to_half_use_the_mean_of_the_answered_ones() -> None:
+    r = score_responses(
+        answers(
+            S=[1, None, None, None, 2, 1, 0],  # 4 of 7 answered: mean 4/4 = 1.0 -> 75.0
+            P=[4, 4, 2, 2, 3, None, None, None, None, None],  # 5 of 10: mean 15/5 = 3 -> 25.0
+            A=[1, 0, 0, None, None],  # 3 of 5: mean 1/3 -> 100 - 8.33 = 91.7
+            SP=[None, None, None, None, 0, 0, 0, 4],  # 4 of 8: mean 1.0 -> 75.0
+            PA=[None, 2],  # 1 of 2: mean 2 -> 50.0
+            Q=[1, None, None, 2, 0],  # 3 of 5: mean 1.0 -> 75.0
+        ),
+        day=DAY,
+    )
+    assert [s.score for s in r.subscales] == [75.0, 25.0, 91.7, 75.0, 50.0, 75.0]
+    assert [s.missing for s in r.subscales] == [3, 5, 2, 4, 1, 2]
+
+
+def test_more_than_half_missing_gives_no_score_for_that_subscale_only() -> None:
+    r = score_responses(
+        answers(
+            S=[1, None, None, None, None, 1, 0],  # 3 of 7: too few
+            P=[4, 4, 2, 2, None, None, None, None, None, None],  # 4 of 10: too few
+            A=[1, 0, None, None, None],  # 2 of 5: too few
+            SP=[None, None, None, None, None, 0, 0, 4],  # 3 of 8: too few
+            PA=[None, None],  # 0 of 2
+            Q=[0, 0, 0, 0, 0],  # complete: 100
+        ),
+        day=DAY,
+    )
+    assert [s.score for s in r.subscales] == [None, None, None, None, None, 100.0]
+
+
+def test_absent_items_count_as_missing() -> None:
+    r = score_responses({"PA1": 1}, day=DAY)  # PA: 1 of 2 answered, mean 1 -> 75.0
+    assert r.score("physical_activity") == 75.0
+    assert r.score("pain") is None
+    assert r.responses["P1"] is None
+
+
+@pytest.mark.parametrize(("responses", "field"), [({"P3": 5}, "P3"), ({"S1": -1}, "S1"), ({"X9": 1}, "X9")])
+def test_bad_answers_are_named(responses: dict[str, int], field: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        score_responses(responses, day=DAY)
+    assert err.value.field == field
+    assert field in err.value.message
+
+
+@given(st.dictionaries(st.sampled_from(ITEM_IDS), st.one_of(st.none(), st.integers(0, 4))))
+def test_scores_stay_in_range_and_worse_answers_never_raise_a_score(responses: dict[str, int | None]) -> None:
+    r = score_responses(responses, day=DAY)
+    for s in r.subscales:
+        assert s.score is None or 0.0 <= s.score <= 100.0
+    worse = {k: (min(4, v + 1) if v is not None else None) for k, v in responses.items()}
+    r2 = score_responses(worse, day=DAY)
+    for a, b in zip(r.subscales, r2.subscales, strict=True):
+        if a.score is not None:
+            assert b.score is not None and b.score <= a.score
