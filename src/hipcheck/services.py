@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hipcheck.care.diary import DiaryEntry, check_entry, check_new_day, make_entry
 from hipcheck.care.models import HagosResult, Plan, PlanOptions, ProgressDecision
-from hipcheck.engine.model import CompiledModel
+from hipcheck.engine import CompiledModel, assess
+from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, NotFound, UnknownFinding
 from hipcheck.knowledge.schema import Sex
@@ -157,8 +158,7 @@ def _core(module: str, name: str) -> Any:
 
 def _evaluate(model: CompiledModel, evidence: Evidence) -> AssessmentResult:
     """The engine's one pure call."""
-    result: AssessmentResult = _core("hipcheck.engine", "assess")(model, evidence)
-    return result
+    return assess(model, evidence)
 
 
 def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime) -> None:
@@ -364,35 +364,30 @@ def assess_case(
     *,
     uow: UnitOfWorkFactory,
     model: CompiledModel,
-    age: int,
-    sex: Sex | str,
-    present: Iterable[str] = (),
-    absent: Iterable[str] = (),
+    case: Case,
     options: PlanOptions | None = None,
     now: dt.datetime | None = None,
 ) -> CaseOutcome:
-    """Non-interactive assessment (a case file): all answers at once, result and plan stored together."""
-    sex_ = _check_demographics(age, sex)
-    answers: dict[str, Answer] = {}
-    for finding_id in present:
+    """Non-interactive assessment of a parsed case (present -> yes, absent -> no, rest unknown).
+
+    All answers are one step; the result and the plan are stored in the same transaction.
+    """
+    _check_demographics(case.age, case.sex)
+    evidence = case.evidence()
+    for finding_id in evidence.answers:
         _check_finding(model, finding_id)
-        answers[finding_id] = "yes"
-    for finding_id in absent:
-        _check_finding(model, finding_id)
-        if answers.get(finding_id) == "yes":
-            raise InvalidInput(f"finding {finding_id!r} is both present and absent", field="absent")
-        answers[finding_id] = "no"
     now = now or _now()
     options = options or PlanOptions()
-    result = _evaluate(model, Evidence(age=age, sex=sex_, answers=answers))
+    result = _evaluate(model, evidence)
     care_plan = _make_plan(model, result, options)
     with uow() as tx:
-        row = AssessmentRow(id=_new_id(), age=age, sex=sex_.value, created_at=now)
+        row = AssessmentRow(id=_new_id(), age=case.age, sex=case.sex.value, created_at=now)
         _store_result(row, result, now)
         tx.assessments.add(row)
-        if answers:
+        if evidence.answers:
             tx.assessments.append_step(
-                row, [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in answers.items()]
+                row,
+                [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in evidence.answers.items()],
             )
         plan_row = PlanRow(
             assessment_id=row.id,

@@ -91,10 +91,10 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.session_factory = sessionmaker(engine, expire_on_commit=False)
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions)
+        return UnitOfWork(self.session_factory)
 
     def dispose(self) -> None:
         self.engine.dispose()

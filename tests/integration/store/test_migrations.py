@@ -1,0 +1,76 @@
+"""Migrations: an EMPTY database upgrades to head on SQLite and PostgreSQL, matching the models."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+import hipcheck.store.activities
+import hipcheck.store.tables  # noqa: F401  (registers every table on Base.metadata)
+from hipcheck.errors import StoreError
+from hipcheck.store import migrate
+from hipcheck.store.base import Base
+from hipcheck.store.engine_factory import create_store_engine, sqlite_path
+from hipcheck.store.unit_of_work import open_store
+
+TABLES = {"assessments", "answers", "plans", "diary_entries", "hagos_responses", "activities"}
+
+
+def test_empty_database_upgrades_to_head_and_matches_the_models(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        assert migrate.current_revision(engine) is None
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+        assert set(inspect(engine).get_table_names()) >= TABLES
+        with engine.connect() as conn:
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
+        assert diff == [], f"the models changed without a migration: {diff}"
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_to_base_and_up_again(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "base")
+        assert not TABLES & set(inspect(engine).get_table_names())
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_first_use_creates_the_sqlite_file_and_its_folder(tmp_path: pytest.TempPathFactory) -> None:
+    url = f"sqlite:///{tmp_path}/a/b/hipcheck.db"
+    path = sqlite_path(url)
+    assert path is not None and not path.exists()
+    store = open_store(url)
+    try:
+        assert path.exists()
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
+    finally:
+        store.dispose()
+    # A second open finds the schema at head and leaves it be.
+    again = open_store(url)
+    try:
+        assert migrate.current_revision(again.engine) == migrate.head_revision()
+    finally:
+        again.dispose()
+
+
+def test_unwritable_sqlite_location_is_a_store_error(tmp_path: pytest.TempPathFactory) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot create the folder"):
+        open_store(f"sqlite:///{blocker}/sub/hipcheck.db")
+
+
+def test_not_a_url_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        open_store("definitely not a url")

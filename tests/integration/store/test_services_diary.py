@@ -1,0 +1,155 @@
+"""Pain diary use cases: 0-10 values, no future dates, one entry per day unless edited (409)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hipcheck import services
+from hipcheck.engine import CompiledModel
+from hipcheck.errors import Conflict, InvalidInput, NotFound
+from hipcheck.store.unit_of_work import Store
+
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def assessment_id(store: Store, model: CompiledModel) -> str:
+    return services.start_assessment(uow=store, model=model, age=30, sex="female").id
+
+
+def _add(store: Store, model: CompiledModel, aid: str, **entry: Any) -> Any:
+    return services.add_diary_entry(uow=store, model=model, assessment_id=aid, entry=entry, today=TODAY)
+
+
+def test_entries_are_stored_and_listed_oldest_first(
+    store: Store, model: CompiledModel, assessment_id: str
+) -> None:
+    _add(
+        store,
+        model,
+        assessment_id,
+        day="2026-03-09",
+        pain_rest=2,
+        pain_during=3,
+        exercises_done=["ex_bridge"],
+    )
+    _add(store, model, assessment_id, day="2026-03-08", pain_rest=4, notes="sore after hills")
+    diary = services.list_diary(uow=store, assessment_id=assessment_id)
+    assert [(e.day, e.pain_rest) for e in diary] == [(dt.date(2026, 3, 8), 4), (dt.date(2026, 3, 9), 2)]
+    assert diary[1].exercises_done == ["ex_bridge"] and diary[0].notes == "sore after hills"
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ({"day": "2026-03-09", "pain_rest": 11}, "pain_rest"),
+        ({"day": "2026-03-09", "pain_rest": -1}, "pain_rest"),
+        ({"day": "2026-03-09", "pain_rest": 2, "pain_during": 12}, "pain_during"),
+        ({"day": "2026-03-11", "pain_rest": 2}, "day"),
+        ({"day": "2026-03-09", "pain_rest": 2, "exercises_done": ["ex_moonwalk"]}, "exercises_done"),
+        ({"day": "2026-03-09", "pain_rest": 2, "new_red_flags": ["loc_groin"]}, "new_red_flags"),
+    ],
+)
+def test_invalid_entries_are_refused_naming_the_field(
+    store: Store, model: CompiledModel, assessment_id: str, entry: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as info:
+        _add(store, model, assessment_id, **entry)
+    assert info.value.field == field
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == []
+
+
+def test_a_second_entry_for_a_day_is_a_conflict_and_keeps_the_first(
+    store: Store, model: CompiledModel, assessment_id: str
+) -> None:
+    first = _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
+    with pytest.raises(Conflict) as info:
+        _add(store, model, assessment_id, day="2026-03-09", pain_rest=7)
+    assert info.value.http_status == 409
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == [first]
+
+
+def test_editing_changes_the_entry_of_that_day(
+    store: Store, model: CompiledModel, assessment_id: str
+) -> None:
+    _add(store, model, assessment_id, day="2026-03-09", pain_rest=2, pain_during=3)
+    edited = services.edit_diary_entry(
+        uow=store,
+        model=model,
+        assessment_id=assessment_id,
+        day=dt.date(2026, 3, 9),
+        changes={"pain_next_morning": 1},
+        today=TODAY,
+    )
+    assert (edited.pain_rest, edited.pain_during, edited.pain_next_morning) == (2, 3, 1)
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == [edited]
+
+
+def test_an_invalid_edit_changes_nothing(store: Store, model: CompiledModel, assessment_id: str) -> None:
+    first = _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
+    with pytest.raises(InvalidInput):
+        services.edit_diary_entry(
+            uow=store,
+            model=model,
+            assessment_id=assessment_id,
+            day=dt.date(2026, 3, 9),
+            changes={"pain_rest": 15},
+            today=TODAY,
+        )
+    with pytest.raises(NotFound):
+        services.edit_diary_entry(
+            uow=store,
+            model=model,
+            assessment_id=assessment_id,
+            day=dt.date(2026, 3, 1),
+            changes={"pain_rest": 1},
+            today=TODAY,
+        )
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == [first]
+
+
+def test_diary_of_an_unknown_assessment_is_not_found(store: Store, model: CompiledModel) -> None:
+    with pytest.raises(NotFound):
+        _add(store, model, "nope", day="2026-03-09", pain_rest=2)
+
+
+def test_deleting_the_assessment_deletes_its_diary(
+    store: Store, model: CompiledModel, assessment_id: str
+) -> None:
+    _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
+    services.delete_assessment(uow=store, assessment_id=assessment_id)
+    other = services.start_assessment(uow=store, model=model, age=30, sex="female").id
+    assert services.list_diary(uow=store, assessment_id=other) == []
+    with pytest.raises(NotFound):
+        services.list_diary(uow=store, assessment_id=assessment_id)
+
+
+pain = st.integers(min_value=-3, max_value=13)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(days=st.lists(st.tuples(st.integers(min_value=0, max_value=6), pain), min_size=1, max_size=8))
+def test_stored_diary_is_exactly_the_accepted_entries(
+    store: Store, model: CompiledModel, days: list[tuple[int, int]]
+) -> None:
+    """Whatever is thrown at it, the stored diary holds one valid entry per accepted day."""
+    aid = services.start_assessment(uow=store, model=model, age=30, sex="female").id
+    accepted: dict[dt.date, int] = {}
+    for offset, value in days:
+        day = TODAY - dt.timedelta(days=offset)
+        try:
+            _add(store, model, aid, day=day.isoformat(), pain_rest=value)
+        except Conflict:
+            assert day in accepted
+        except InvalidInput:
+            assert not 0 <= value <= 10
+        else:
+            assert day not in accepted and 0 <= value <= 10
+            accepted[day] = value
+    stored = services.list_diary(uow=store, assessment_id=aid)
+    assert [(e.day, e.pain_rest) for e in stored] == sorted(accepted.items())
