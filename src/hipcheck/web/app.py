@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 import hipcheck
 from hipcheck.config import Settings
+from hipcheck.web.deps import close
 from hipcheck.web.errors import install_error_handlers
 from hipcheck.web.render import STATIC_DIR, make_templates
 
@@ -33,9 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        closer = getattr(app.state, "close", None)
-        if callable(closer):
-            closer()
+        close(app.state)
 
     app = FastAPI(
         title="hipcheck",

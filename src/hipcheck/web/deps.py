@@ -1,7 +1,8 @@
-"""FastAPI dependencies: the app's settings, knowledge base and service layer, built once per app.
+"""FastAPI dependencies: the app's settings, compiled engine model and store, built once per app.
 
-Nothing here runs at import time: create_app stores the settings on ``app.state`` and the
-knowledge base is loaded (and validated) the first time a request needs it.
+Nothing here runs at import time: create_app stores the settings on ``app.state``; the knowledge
+base is loaded, validated and compiled, and the store opened (and migrated), the first time a
+request needs them, then kept for the app's lifetime.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from hipcheck.config import Settings
+from hipcheck.engine.model import CompiledModel
 from hipcheck.knowledge.schema import KnowledgeBase
+from hipcheck.store.unit_of_work import Store
 
-_kb_lock = threading.Lock()
+_lock = threading.Lock()
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -22,20 +25,49 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-def get_kb(request: Request) -> KnowledgeBase:
-    """The validated knowledge base, loaded on first use and kept for the app's lifetime."""
+def get_model(request: Request) -> CompiledModel:
+    """The engine model compiled from the validated knowledge base (built on first use)."""
     state = request.app.state
-    kb: KnowledgeBase | None = getattr(state, "kb", None)
-    if kb is None:
-        with _kb_lock:
-            kb = getattr(state, "kb", None)
-            if kb is None:
+    model: CompiledModel | None = getattr(state, "model", None)
+    if model is None:
+        with _lock:
+            model = getattr(state, "model", None)
+            if model is None:
+                from hipcheck.engine import compile_model
                 from hipcheck.knowledge.load import load_knowledge_base
 
-                kb = load_knowledge_base()
-                state.kb = kb
-    return kb
+                model = compile_model(load_knowledge_base())
+                state.model = model
+    return model
+
+
+def get_kb(model: Annotated[CompiledModel, Depends(get_model)]) -> KnowledgeBase:
+    return model.kb
+
+
+def get_store(request: Request) -> Store:
+    """The store on settings.database_url, migrated to the newest schema on first use."""
+    state = request.app.state
+    store: Store | None = getattr(state, "store", None)
+    if store is None:
+        with _lock:
+            store = getattr(state, "store", None)
+            if store is None:
+                from hipcheck.store.unit_of_work import open_store
+
+                store = open_store(state.settings.database_url)
+                state.store = store
+    return store
+
+
+def close(state: object) -> None:
+    """Release the database connections held by an app's state (on shutdown)."""
+    store: Store | None = getattr(state, "store", None)
+    if store is not None:
+        store.dispose()
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+ModelDep = Annotated[CompiledModel, Depends(get_model)]
 KBDep = Annotated[KnowledgeBase, Depends(get_kb)]
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -1,0 +1,128 @@
+"""Care pages of one assessment: the plan (with its options form) and the pain diary with its chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from hipcheck import services
+from hipcheck.care.models import PlanOptions
+from hipcheck.errors import InvalidInput
+from hipcheck.web.charts import pain_chart
+from hipcheck.web.deps import ModelDep, StoreDep
+from hipcheck.web.pages.assessment import see_other
+from hipcheck.web.render import render
+
+router = APIRouter(prefix="/assessments/{assessment_id}")
+
+PAIN_FIELDS = ("pain_rest", "pain_during", "pain_after", "pain_next_morning")
+
+
+def _today() -> dt.date:
+    # The runner's local day: the server runs on their machine (loopback by default).
+    return dt.datetime.now().astimezone().date()
+
+
+def _int_or_none(form: FormData, name: str, *, lo: int, hi: int) -> int | None:
+    raw = str(form.get(name, "") or "").strip()
+    if raw in ("", "none"):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name.replace('_', ' ')} must be a whole number", field=name) from None
+    if not lo <= value <= hi:
+        raise InvalidInput(f"{name.replace('_', ' ')} must be between {lo} and {hi}", field=name)
+    return value
+
+
+@router.get("/plan")
+def plan_page(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    stored = services.current_plan(uow=store, model=model, assessment_id=assessment_id)
+    kb = model.kb
+    sources = [kb.sources[s] for s in stored.plan.sources if s in kb.sources]
+    return render(
+        request,
+        "assessment/plan.html",
+        {"assessment_id": assessment_id, "stored": stored, "sources": sources},
+    )
+
+
+@router.post("/plan")
+async def plan_update(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    form = await request.form()
+    equipment = [str(v) for v in form.getlist("equipment")] or ["none"]
+    data: dict[str, Any] = {"equipment": equipment}
+    days = _int_or_none(form, "days_per_week", lo=1, hi=7)
+    if days is not None:
+        data["days_per_week"] = days
+    data["days_since_onset"] = _int_or_none(form, "days_since_onset", lo=0, hi=3650)
+    try:
+        options = PlanOptions.model_validate(data)
+    except ValueError as exc:
+        raise InvalidInput(f"plan options: {exc}", field="equipment") from None
+    await run_in_threadpool(
+        services.plan, uow=store, model=model, assessment_id=assessment_id, options=options
+    )
+    return see_other(f"/assessments/{assessment_id}/plan")
+
+
+@router.get("/diary")
+def diary_page(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    entries = services.list_diary(uow=store, assessment_id=assessment_id)
+    decision = services.progress(uow=store, model=model, assessment_id=assessment_id) if entries else None
+    today = _today()
+    return render(
+        request,
+        "assessment/diary.html",
+        {
+            "assessment_id": assessment_id,
+            "entries": list(reversed(entries)),
+            "chart": pain_chart(entries),
+            "decision": decision,
+            "today": today,
+            "has_today": any(e.day == today for e in entries),
+        },
+    )
+
+
+@router.post("/diary")
+async def diary_add(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    form = await request.form()
+    raw_day = str(form.get("day", "") or "").strip()
+    try:
+        day = dt.date.fromisoformat(raw_day) if raw_day else _today()
+    except ValueError:
+        raise InvalidInput(f"the date {raw_day!r} is not a date (use YYYY-MM-DD)", field="day") from None
+    values: dict[str, Any] = {name: _int_or_none(form, name, lo=0, hi=10) for name in PAIN_FIELDS}
+    if values["pain_rest"] is None:
+        raise InvalidInput("choose your pain at rest (0 = none, 10 = worst)", field="pain_rest")
+    values["morning_stiffness_minutes"] = _int_or_none(form, "morning_stiffness_minutes", lo=0, hi=1440)
+    run = _int_or_none(form, "run_minutes", lo=0, hi=1440)
+    values["run_minutes"] = float(run or 0)
+    values["exercises_done"] = [str(v) for v in form.getlist("exercises_done")]
+    values["notes"] = str(form.get("notes", "") or "")[:2000]
+    entries = await run_in_threadpool(services.list_diary, uow=store, assessment_id=assessment_id)
+    if any(e.day == day for e in entries):
+        await run_in_threadpool(
+            services.edit_diary_entry,
+            uow=store,
+            model=model,
+            assessment_id=assessment_id,
+            day=day,
+            changes=values,
+        )
+    else:
+        await run_in_threadpool(
+            services.add_diary_entry,
+            uow=store,
+            model=model,
+            assessment_id=assessment_id,
+            entry={"day": day, **values},
+        )
+    return see_other(f"/assessments/{assessment_id}/diary")
