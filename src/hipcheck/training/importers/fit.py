@@ -25,6 +25,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from hipcheck.errors import ImportFileError
+from hipcheck.training.activity import FOOT_SPORTS, Activity, ParsedFile, normalize_sport
+
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 #: Timestamps below this are seconds since the device was powered on, not since the FIT epoch.
 RELATIVE_TIME_LIMIT = 0x10000000
@@ -668,3 +671,152 @@ def _merge_records(
     order = np.argsort(pos, kind="stable")
     merged = {k: np.concatenate([c[k] for c in cols])[order] for k in keys}
     return RecordArrays(**merged)
+
+
+# --------------------------------------------------------------------------------------------
+# FIT bytes -> activities
+
+_FILE_TYPES = {1: "device", 2: "settings", 3: "sport", 5: "workout", 6: "course", 7: "schedules",
+               9: "weight", 10: "totals", 11: "goals", 15: "monitoring", 28: "daily monitoring",
+               32: "monitoring", 34: "segment"}  # fmt: skip
+
+
+def read_fit(data: bytes, name: str) -> ParsedFile:
+    """Activities (one per session) from FIT bytes; :class:`ImportFileError` when none can be read."""
+    try:
+        decoded = decode_fit(data)
+    except FitDecodeError as exc:
+        raise ImportFileError(name, exc.reason) from None
+    warnings: list[str] = []
+    if decoded.file_types and 4 not in decoded.file_types:
+        kind = _FILE_TYPES.get(decoded.file_types[0], f"type {decoded.file_types[0]}")
+        raise ImportFileError(name, f"this FIT file is a {kind} file, not a recorded activity")
+    summaries = [s for s in decoded.sessions if _usable(s)] or [s for s in decoded.laps if _usable(s)]
+    if decoded.error is not None:
+        if not summaries:
+            raise ImportFileError(
+                name,
+                f"the file is damaged at byte {decoded.error_offset}: {decoded.error}; no summary was read",
+            )
+        warnings.append(
+            f"{name}: damaged at byte {decoded.error_offset} ({decoded.error}); "
+            "the summary before the damage was used"
+        )
+    if not summaries:
+        raise ImportFileError(
+            name, "the FIT file has no session or lap summary with a start time and distance"
+        )
+    if summaries is not decoded.sessions and not decoded.sessions:
+        summaries = [_laps_as_session(summaries)]
+    activity = decoded.activities[0] if decoded.activities else {}
+    clock_shift, offset_min = _clock(activity, summaries)
+    if clock_shift is None and any(_relative(s.get("start_time")) for s in summaries):
+        raise ImportFileError(name, "the file has no real clock time (only the watch's time since power-on)")
+    if clock_shift:
+        warnings.append(f"{name}: times are the watch's local time (the file holds no UTC clock)")
+    cadence_fallback: dict[int, float | None] = {}
+    out: list[Activity] = []
+    for index, s in enumerate(summaries):
+        sport_raw = s.get("sport")
+        sport = SPORTS.get(int(sport_raw), str(sport_raw)) if sport_raw is not None else "generic"
+        sub = _sub_sport(s.get("sub_sport"))
+        start_raw = float(s["start_time"] or 0) + (clock_shift or 0)
+        cadence = _cadence(s) if sport in FOOT_SPORTS else None
+        if cadence is None and sport == "running":
+            if not cadence_fallback:
+                cadence_fallback.update(_cadence_from_records(data, summaries))
+            cadence = cadence_fallback.get(index)
+        moving = s.get("total_moving_time")
+        out.append(
+            Activity(
+                start_time=fit_time(start_raw),
+                sport=normalize_sport(sport),
+                sub_sport=sub,
+                distance_m=float(s["total_distance"] or 0.0),
+                moving_time_s=_num(moving if moving is not None else s.get("total_timer_time")),
+                elapsed_time_s=_num(s.get("total_elapsed_time")),
+                elevation_gain_m=_num(s.get("total_ascent")),
+                avg_hr=_num(s.get("avg_heart_rate")),
+                max_hr=_num(s.get("max_heart_rate")),
+                avg_cadence_spm=cadence,
+                utc_offset_min=offset_min,
+                source_format="fit",
+            )
+        )
+    return ParsedFile(out, warnings)
+
+
+def _sub_sport(value: Number | None) -> str | None:
+    if value is None:
+        return None
+    return SUB_SPORTS.get(int(value), str(int(value)))
+
+
+def _num(value: Number | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _usable(summary: dict[str, Number | None]) -> bool:
+    return summary.get("start_time") is not None and summary.get("total_distance") is not None
+
+
+def _relative(raw: Number | None) -> bool:
+    return raw is not None and raw < RELATIVE_TIME_LIMIT
+
+
+def _clock(
+    activity: dict[str, Number | None], summaries: list[dict[str, Number | None]]
+) -> tuple[float | None, int | None]:
+    """(seconds to add to device-relative times, UTC offset in minutes) from the activity message."""
+    ts, local = activity.get("timestamp"), activity.get("local_timestamp")
+    start = summaries[0].get("start_time")
+    if ts is not None and local is not None and not _relative(local):
+        if not _relative(ts):
+            return 0.0, round((float(local) - float(ts)) / 900.0) * 15
+        return float(local) - float(ts), None
+    if start is not None and not _relative(start):
+        return 0.0, None
+    return None, None
+
+
+def _cadence(summary: dict[str, Number | None]) -> float | None:
+    avg = summary.get("avg_cadence")
+    if avg is None or avg == 0:
+        return None
+    return 2.0 * (float(avg) + float(summary.get("avg_fractional_cadence") or 0.0))
+
+
+def _laps_as_session(laps: list[dict[str, Number | None]]) -> dict[str, Number | None]:
+    def total(key: str) -> float | None:
+        values = [float(v) for lap in laps if (v := lap.get(key)) is not None]
+        return sum(values) if values else None
+
+    first = laps[0]
+    return {
+        "start_time": first.get("start_time"),
+        "sport": first.get("sport"),
+        "sub_sport": first.get("sub_sport"),
+        "total_distance": total("total_distance"),
+        "total_timer_time": total("total_timer_time"),
+        "total_elapsed_time": total("total_elapsed_time"),
+        "total_ascent": total("total_ascent"),
+        "max_heart_rate": max(
+            (float(v) for lap in laps if (v := lap.get("max_heart_rate")) is not None), default=None
+        ),
+    }
+
+
+def _cadence_from_records(data: bytes, summaries: list[dict[str, Number | None]]) -> dict[int, float | None]:
+    """Mean steps/min while moving, per session, from the per-second records (a second decode)."""
+    records = decode_fit(data, records=True, check_crc=False).records
+    out: dict[int, float | None] = {}
+    if records is None or len(records) == 0:
+        return out
+    for index, s in enumerate(summaries):
+        start = float(s.get("start_time") or 0)
+        end = start + float(s.get("total_elapsed_time") or 0)
+        in_session = (records.timestamp >= start) & (records.timestamp <= end)
+        cad = records.cadence[in_session]
+        moving = cad[np.isfinite(cad) & (cad > 0)]
+        out[index] = float(2.0 * moving.mean()) if moving.size else None
+    return out
