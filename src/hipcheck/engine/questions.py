@@ -53,6 +53,10 @@ def _screens(model: CompiledModel, askable: list[str], group: str) -> list[list[
     return list(screens.values())
 
 
+def _has_answer_in(model: CompiledModel, evidence: Evidence, group: str) -> bool:
+    return any(f in model.kb.findings and model.finding(f).group == group for f in evidence.answers)
+
+
 def _entropy(p: FloatArray, axis: int = -1) -> FloatArray:
     result: FloatArray = -(p * np.log(np.clip(p, _EPS, 1.0))).sum(axis=axis)
     return result
@@ -102,18 +106,25 @@ def plan_next(
 ) -> QuestionPlan:
     """The next question (or none) and whether to stop, with the reason."""
     params = model.params
-    if triage_level == TriageLevel.emergency:
-        return QuestionPlan(None, True, "a red flag or finding needs emergency care now")
     if questions_asked >= params.max_questions:
         return QuestionPlan(None, True, f"reached the limit of {params.max_questions} questions")
     askable = _askable(model, evidence)
+    emergency = triage_level == TriageLevel.emergency
     for group, why in (
         ("red_flag", "first, checking for warning signs that need urgent care"),
         ("location", "where the pain is separates most causes"),
     ):
+        if emergency and group == "location" and _has_answer_in(model, evidence, group):
+            break
         screens = _screens(model, askable, group)
         if screens:
+            if emergency:
+                # The emergency instruction is already shown; finish the short screens only, so
+                # the hand-over names the likely causes, then stop.
+                why = "while you arrange emergency care: this helps whoever sees you"
             return QuestionPlan(NextQuestion(finding_ids=screens[0], reason=why), False, None)
+    if emergency:
+        return QuestionPlan(None, True, "a red flag or finding needs emergency care now")
 
     open_mnm = open_must_not_miss(model, probability)
     top = float(probability.max())
