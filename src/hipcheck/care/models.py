@@ -85,6 +85,7 @@ class ConditionRef(Frozen):
     id: str
     name: str
     probability: float = Field(ge=0.0, le=1.0)
+    typical_course: str | None = None
 
 
 class RuledOutBy(Frozen):
@@ -104,8 +105,11 @@ class SymptomCare(Frozen):
     kind: str
     summary: str
     how: list[str] = Field(default_factory=list)
-    offered: bool = Field(description="False: listed only to say why it is not offered now")
-    timing: str = Field(description="structural label: 'now', 'from day 3', 'when it helps'...")
+    offered: bool = Field(description="False: a plausible condition rules it out (see not_offered_because)")
+    active_now: bool = Field(
+        default=True, description="offered and it fits the current phase and hours since onset"
+    )
+    timing: str = Field(description="structural label: 'now', 'after 48 h', 'first 48 h'...")
     start_after_hours: int | None = None
     stop_after_hours: int | None = None
     cautions: list[str] = Field(default_factory=list)
@@ -211,6 +215,9 @@ class Plan(Frozen):
     days_since_onset: int | None = None
     phases: list[PlanPhase] = Field(default_factory=list)
     symptom_care: list[SymptomCare] = Field(default_factory=list)
+    treatments: list[SymptomCare] = Field(
+        default_factory=list, description="options a clinician may offer (physiotherapy, injection...)"
+    )
     exercises: list[PlannedExercise] = Field(default_factory=list)
     excluded_exercises: list[ExcludedExercise] = Field(default_factory=list)
     running_changes: list[PlanItem] = Field(default_factory=list)

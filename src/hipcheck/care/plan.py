@@ -1,0 +1,538 @@
+"""The care plan generator: an assessment result + the runner's options -> a phased plan.
+
+Pure: every medical sentence comes from the knowledge base; this module only chooses, orders
+and labels. The rules it applies:
+
+- Urgent or emergency triage: the plan is only "now" (the triage instruction, the red-flag and
+  condition instructions behind it, and protective care such as crutches) - no exercises.
+- A condition is *plausible* at a posterior probability of at least EXCLUSION_THRESHOLD (0.05).
+  An exercise or care item is offered only if no plausible condition forbids it; exercises that
+  the plausible causes would favour but another plausible condition forbids are listed with the
+  conditions that ruled them out.
+- Exercises (3-6) are those favoured by the top causes (at most three plausible conditions),
+  closest to the current phase first, one per cause before a second for any cause.
+- Phase: the first 48 h after onset are "calm down", then "restore" up to day 14, then
+  "strengthen"; `PlanOptions.phase` overrides. Symptom care follows the phase and the hours
+  since onset given by each care component (e.g. ice in the first 48 h, heat after them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from hipcheck.care.models import (
+    EXCLUSION_THRESHOLD,
+    ConditionRef,
+    ExcludedExercise,
+    Plan,
+    PlanItem,
+    PlannedExercise,
+    PlanOptions,
+    PlanPhase,
+    RedFlagWatch,
+    Referral,
+    RuledOutBy,
+    SymptomCare,
+    TrainingNumbers,
+)
+from hipcheck.care.progress import PHASES
+from hipcheck.care.return_to_run import plan_for, run_group
+from hipcheck.engine.result import AssessmentResult, ConditionScore
+from hipcheck.knowledge.schema import (
+    CareComponent,
+    Condition,
+    Contraindication,
+    Exercise,
+    KnowledgeBase,
+    Phase,
+    TriageLevel,
+)
+
+MAX_TOP_CAUSES = 3
+MIN_EXERCISES = 3
+TARGET_EXERCISES = 5
+MAX_EXERCISES = 6
+CALM_DOWN_HOURS = 48
+RESTORE_UNTIL_DAY = 14
+# Household items every runner has (a cushion or rolled towel does for a ball).
+HOUSEHOLD = frozenset({"none", "chair", "wall", "step", "ball"})
+_KIND_ORDER = {"isometric": 0, "strength": 1, "balance": 2, "mobility": 3, "stretch": 4, "running_drill": 5}
+
+PHASE_LABELS: dict[Phase, tuple[str, str]] = {
+    "calm_down": ("Calm down", "settle the pain"),
+    "restore": ("Restore", "restore easy movement and daily activity"),
+    "strengthen": ("Strengthen", "build strength and load tolerance"),
+    "return_to_run": ("Return to run", "run again, step by step"),
+}
+
+Section = Literal["symptom", "running", "footwear", "treatments"]
+_SECTION_BY_KIND: dict[str, Section] = {
+    "ice": "symptom",
+    "heat": "symptom",
+    "relative_rest": "symptom",
+    "pain_monitoring": "symptom",
+    "medicine": "symptom",
+    "soft_tissue": "symptom",
+    "cross_training": "symptom",
+    "other": "symptom",
+    "running_form": "running",
+    "training_load": "running",
+    "footwear": "footwear",
+    "physiotherapy": "treatments",
+    "injection": "treatments",
+    "surgery": "treatments",
+}
+_SECTION_BY_ID: dict[str, Section] = {"see_a_clinician": "treatments", "warm_up_cool_down": "running"}
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def phase_for(options: PlanOptions) -> Phase:
+    """The current phase: the runner's choice, else from the days since onset (unknown: restore)."""
+    if options.phase is not None:
+        return options.phase
+    days = options.days_since_onset
+    if days is None:
+        return "restore"
+    if days * 24 < CALM_DOWN_HOURS:
+        return "calm_down"
+    if days < RESTORE_UNTIL_DAY:
+        return "restore"
+    return "strengthen"
+
+
+def plausible_conditions(kb: KnowledgeBase, result: AssessmentResult) -> list[ConditionScore]:
+    """Conditions at or above the threshold, most likely first (the top one if none reaches it)."""
+    known = [c for c in result.conditions if c.id in kb.conditions]
+    ranked = sorted(known, key=lambda c: -c.probability)
+    chosen = [c for c in ranked if c.probability >= EXCLUSION_THRESHOLD]
+    return chosen or ranked[:1]
+
+
+def _ruled_out(
+    contraindications: Iterable[Contraindication], plausible: dict[str, ConditionScore], kb: KnowledgeBase
+) -> list[RuledOutBy]:
+    out = []
+    for c in contraindications:
+        score = plausible.get(c.condition)
+        if score is not None:
+            out.append(
+                RuledOutBy(
+                    condition_id=c.condition,
+                    condition_name=kb.conditions[c.condition].name,
+                    probability=score.probability,
+                    reason=c.reason,
+                )
+            )
+    return sorted(out, key=lambda r: -r.probability)
+
+
+def _timing(comp: CareComponent) -> str:
+    start, stop = comp.start_after_hours, comp.stop_after_hours
+    if stop is not None and not start:
+        return f"first {stop} h"
+    if start and stop is not None:
+        return f"{start}-{stop} h"
+    if start:
+        return f"after {start} h"
+    if comp.phases and len(comp.phases) < len(PHASES):
+        return ", ".join(PHASE_LABELS[p][0].lower() for p in comp.phases)
+    return "any time"
+
+
+def _fits_now(comp: CareComponent, phase: Phase, hours: int | None) -> bool:
+    if comp.phases and phase not in comp.phases:
+        return False
+    if hours is None:
+        return True
+    if comp.start_after_hours is not None and hours < comp.start_after_hours:
+        return False
+    return not (comp.stop_after_hours is not None and hours >= comp.stop_after_hours)
+
+
+def _phase_distance(ex: Exercise, phase: Phase) -> int:
+    here = PHASES.index(phase)
+    return min(abs(PHASES.index(p) - here) for p in ex.phases)
+
+
+def _has_equipment(ex: Exercise, options: PlanOptions) -> bool:
+    return all(e in HOUSEHOLD or e in options.equipment for e in ex.equipment)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _condition_item(cond: Condition, text: str) -> PlanItem:
+    details = [cond.see_whom, cond.see_when]
+    if cond.what_to_tell_them:
+        details.append(cond.what_to_tell_them)
+    return PlanItem(id=cond.id, title=cond.name, text=text, details=details, sources=list(cond.sources))
+
+
+def _triage_items(kb: KnowledgeBase, result: AssessmentResult) -> list[PlanItem]:
+    """The triage instruction, then each red flag or condition that set the level."""
+    items: list[PlanItem] = []
+    detail_items: list[PlanItem] = []
+    sources: list[str] = []
+    seen: set[str] = set()
+    for reason in result.triage.reasons:
+        if reason.id in seen:
+            continue
+        seen.add(reason.id)
+        if reason.kind == "red_flag" and reason.id in kb.red_flags:
+            rule = kb.red_flags[reason.id]
+            detail_items.append(
+                PlanItem(
+                    id=rule.id,
+                    title=rule.name,
+                    text=rule.instruction,
+                    details=[rule.why],
+                    sources=rule.sources,
+                )
+            )
+            sources += rule.sources
+        elif reason.id in kb.conditions and reason.level >= TriageLevel.see_clinician:
+            cond = kb.conditions[reason.id]
+            detail_items.append(_condition_item(cond, reason.text))
+            sources += cond.sources
+    items.append(
+        PlanItem(
+            id=f"triage_{result.triage.level.value}",
+            title=result.triage.level.value.replace("_", " "),
+            text=result.triage.instruction,
+            sources=_unique(sources),
+        )
+    )
+    return items + detail_items
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions | None = None) -> Plan:
+    """Build the care plan for an assessment result (see the module docstring for the rules)."""
+    options = options or PlanOptions()
+    plausible_list = plausible_conditions(kb, result)
+    plausible = {c.id: c for c in plausible_list}
+    refs = [
+        ConditionRef(
+            id=c.id, name=c.name, probability=c.probability, typical_course=kb.conditions[c.id].typical_course
+        )
+        for c in plausible_list
+    ]
+    level = result.triage.level
+    if level >= TriageLevel.urgent:
+        return _now_only_plan(kb, result, plausible, refs)
+
+    phase = phase_for(options)
+    hours = None if options.days_since_onset is None else options.days_since_onset * 24
+    top = plausible_list[:MAX_TOP_CAUSES]
+
+    sections: dict[Section, list[SymptomCare]] = {
+        "symptom": [],
+        "running": [],
+        "footwear": [],
+        "treatments": [],
+    }
+    for comp in kb.care.values():
+        relevant = not comp.indications or any(c in plausible for c in comp.indications)
+        if not relevant:
+            continue
+        ruled = _ruled_out(comp.contraindications, plausible, kb)
+        offered = not ruled
+        section = _SECTION_BY_ID.get(comp.id) or _SECTION_BY_KIND.get(comp.kind, "symptom")
+        sections[section].append(
+            SymptomCare(
+                id=comp.id,
+                name=comp.name,
+                kind=comp.kind,
+                summary=comp.summary,
+                how=list(comp.how),
+                offered=offered,
+                active_now=offered and _fits_now(comp, phase, hours),
+                timing=_timing(comp),
+                start_after_hours=comp.start_after_hours,
+                stop_after_hours=comp.stop_after_hours,
+                cautions=list(comp.cautions),
+                evidence_note=comp.evidence_note,
+                not_offered_because=ruled,
+                sources=list(comp.sources),
+            )
+        )
+
+    exercises, excluded = choose_exercises(kb, plausible, top, phase, options)
+    running = [_care_item(c) for c in sections["running"] if c.offered]
+    footwear = [_care_item(c) for c in sections["footwear"] if c.offered]
+    if options.training is not None:
+        running, footwear = _with_training_numbers(running, footwear, options.training)
+
+    rtr_group = run_group({c.id: c.probability for c in plausible_list}, kb, EXCLUSION_THRESHOLD)
+    rtr = plan_for(kb.return_to_run, rtr_group)
+    phases = _phases(
+        kb, phase, sections["symptom"], exercises, rtr.entry_criteria, rtr.rules, len(rtr.stages)
+    )
+
+    referrals = [
+        Referral(
+            condition_id=c.id,
+            condition_name=kb.conditions[c.id].name,
+            probability=c.probability,
+            see_whom=kb.conditions[c.id].see_whom,
+            see_when=kb.conditions[c.id].see_when,
+            what_to_tell_them=kb.conditions[c.id].what_to_tell_them,
+            sources=list(kb.conditions[c.id].sources),
+        )
+        for c in plausible_list
+    ]
+    avoid = [
+        PlanItem(
+            id=c.id,
+            title=kb.conditions[c.id].name,
+            text="",
+            details=list(kb.conditions[c.id].avoid),
+            for_conditions=[c.id],
+            sources=list(kb.conditions[c.id].sources),
+        )
+        for c in plausible_list
+        if kb.conditions[c.id].avoid
+    ]
+    plan = Plan(
+        triage_level=level,
+        now_only=False,
+        now=_triage_items(kb, result),
+        conditions=refs,
+        current_phase=phase,
+        days_since_onset=options.days_since_onset,
+        phases=phases,
+        symptom_care=sections["symptom"],
+        treatments=sections["treatments"],
+        exercises=exercises,
+        excluded_exercises=excluded,
+        running_changes=running,
+        footwear=footwear,
+        see_whom=referrals,
+        red_flags_to_watch=_red_flags(kb, plausible),
+        avoid=avoid,
+        return_to_run=rtr,
+        training=options.training,
+    )
+    return plan.model_copy(update={"sources": _plan_sources(plan)})
+
+
+def _now_only_plan(
+    kb: KnowledgeBase,
+    result: AssessmentResult,
+    plausible: dict[str, ConditionScore],
+    refs: list[ConditionRef],
+) -> Plan:
+    """Urgent / emergency: what to do now and nothing else."""
+    items = _triage_items(kb, result)
+    suspects = {r.id for r in result.triage.reasons if r.id in kb.conditions}
+    for rid in (r.id for r in result.triage.reasons if r.id in kb.red_flags):
+        suspects.update(kb.red_flags[rid].suspects)
+    suspects.update(c for c in plausible if kb.conditions[c].default_triage >= TriageLevel.urgent)
+    for comp in kb.care.values():
+        if comp.kind != "relative_rest" or not suspects.intersection(comp.indications):
+            continue
+        if _ruled_out(comp.contraindications, plausible, kb):
+            continue
+        items.append(
+            PlanItem(
+                id=comp.id,
+                title=comp.name,
+                text=comp.summary,
+                details=list(comp.how),
+                cautions=list(comp.cautions),
+                for_conditions=sorted(suspects.intersection(comp.indications)),
+                sources=list(comp.sources),
+            )
+        )
+    plan = Plan(triage_level=result.triage.level, now_only=True, now=items, conditions=refs)
+    return plan.model_copy(update={"sources": _plan_sources(plan)})
+
+
+def choose_exercises(
+    kb: KnowledgeBase,
+    plausible: dict[str, ConditionScore],
+    top: Sequence[ConditionScore],
+    phase: Phase,
+    options: PlanOptions,
+) -> tuple[list[PlannedExercise], list[ExcludedExercise]]:
+    """3-6 exercises for the top causes, safe for every plausible condition; and the excluded ones."""
+    excluded: list[ExcludedExercise] = []
+    usable: list[Exercise] = []
+    for ex in kb.exercises.values():
+        ruled = _ruled_out(ex.forbids, plausible, kb)
+        if ruled:
+            if any(c in plausible for c in ex.favours):
+                excluded.append(ExcludedExercise(id=ex.id, name=ex.name, ruled_out_by=ruled))
+            continue
+        if _has_equipment(ex, options) and _phase_distance(ex, phase) <= 1:
+            usable.append(ex)
+
+    def key(ex: Exercise, for_id: str | None) -> tuple[int, float, int, str]:
+        fav = [plausible[c].probability for c in ex.favours if c in plausible]
+        p = plausible[for_id].probability if for_id else max(fav, default=0.0)
+        return (_phase_distance(ex, phase), -p, _KIND_ORDER.get(ex.kind, 9), ex.id)
+
+    chosen: list[Exercise] = []
+    # One for each top cause first (most likely cause first), then the best of the rest.
+    for cause in top:
+        options_for = sorted(
+            (e for e in usable if cause.id in e.favours and e not in chosen), key=lambda e: key(e, cause.id)
+        )
+        if options_for:
+            chosen.append(options_for[0])
+    top_ids = {c.id for c in top}
+    rest = sorted(
+        (e for e in usable if e not in chosen and top_ids.intersection(e.favours)), key=lambda e: key(e, None)
+    )
+    chosen += rest[: max(0, TARGET_EXERCISES - len(chosen))]
+    if len(chosen) < MIN_EXERCISES:
+        # Too few for the top causes alone: add ones that suit the other plausible conditions,
+        # then general exercises that favour no particular condition.
+        general = sorted(
+            (
+                e
+                for e in usable
+                if e not in chosen and (not e.favours or any(c in plausible for c in e.favours))
+            ),
+            key=lambda e: key(e, None),
+        )
+        chosen += general[: MIN_EXERCISES - len(chosen)]
+    chosen = chosen[:MAX_EXERCISES]
+
+    planned = [
+        PlannedExercise(
+            id=ex.id,
+            name=ex.name,
+            kind=ex.kind,
+            how_to=list(ex.how_to),
+            target=ex.target,
+            dose=ex.dose,
+            sessions_per_week=options.days_per_week,
+            progression=ex.progression,
+            regression=ex.regression,
+            phases=list(ex.phases),
+            equipment=list(ex.equipment),
+            favoured_for=[c for c in ex.favours if c in plausible],
+            cautions=list(ex.cautions),
+            sources=list(ex.sources),
+        )
+        for ex in chosen
+    ]
+    excluded.sort(key=lambda x: -max(r.probability for r in x.ruled_out_by))
+    return planned, excluded
+
+
+def _care_item(care: SymptomCare) -> PlanItem:
+    return PlanItem(
+        id=care.id,
+        title=care.name,
+        text=care.summary,
+        details=list(care.how),
+        cautions=list(care.cautions),
+        evidence_note=care.evidence_note,
+        sources=list(care.sources),
+    )
+
+
+def _with_training_numbers(
+    running: list[PlanItem], footwear: list[PlanItem], t: TrainingNumbers
+) -> tuple[list[PlanItem], list[PlanItem]]:
+    """Attach the runner's own numbers as labelled values (the advice text stays the KB's)."""
+    numbers = []
+    if t.weekly_distance_km is not None:
+        numbers.append(f"usual weekly distance before the pain: {t.weekly_distance_km:.1f} km")
+    if t.longest_recent_run_km is not None:
+        numbers.append(f"longest run in the 30 days before: {t.longest_recent_run_km:.1f} km")
+    shoe = []
+    if t.shoe_name is not None or t.shoe_distance_km is not None:
+        name = t.shoe_name or "current shoe"
+        dist = f": {t.shoe_distance_km:.0f} km" if t.shoe_distance_km is not None else ""
+        shoe.append(f"{name}{dist}")
+    if numbers:
+        running = [
+            r.model_copy(update={"details": [*r.details, *numbers]}) if r.id == "training_load" else r
+            for r in running
+        ]
+    if shoe:
+        footwear = [f.model_copy(update={"details": [*f.details, *shoe]}) for f in footwear]
+    return running, footwear
+
+
+def _phases(
+    kb: KnowledgeBase,
+    current: Phase,
+    care: Sequence[SymptomCare],
+    exercises: Sequence[PlannedExercise],
+    entry_criteria: list[str],
+    rtr_rules: list[str],
+    stages: int,
+) -> list[PlanPhase]:
+    monitoring = kb.care.get("pain_monitoring")
+    pain_rules = list(monitoring.how) if monitoring else []
+    pain_sources = list(monitoring.sources) if monitoring else []
+    durations: dict[Phase, str | None] = {
+        "calm_down": f"first {CALM_DOWN_HOURS} h",
+        "restore": f"to about day {RESTORE_UNTIL_DAY}",
+        "strengthen": None,
+        "return_to_run": f"{stages} walk-run stages, each at least twice",
+    }
+    move_on: dict[Phase, list[str]] = {
+        "calm_down": pain_rules,
+        "restore": pain_rules,
+        "strengthen": [*pain_rules, *entry_criteria],
+        "return_to_run": rtr_rules,
+    }
+    out = []
+    for p in PHASES:
+        name, goal = PHASE_LABELS[p]
+        out.append(
+            PlanPhase(
+                id=p,
+                name=name,
+                current=p == current,
+                goal=goal,
+                typical_duration=durations[p],
+                move_on_when=move_on[p],
+                care_ids=[c.id for c in care if c.offered and (p in (kb.care[c.id].phases or PHASES))],
+                exercise_ids=[e.id for e in exercises if p in e.phases],
+                sources=_unique(
+                    pain_sources
+                    + (list(kb.return_to_run.sources) if p in ("strengthen", "return_to_run") else [])
+                ),
+            )
+        )
+    return out
+
+
+def _red_flags(kb: KnowledgeBase, plausible: dict[str, ConditionScore]) -> list[RedFlagWatch]:
+    rules = [r for r in kb.red_flags.values() if not r.suspects or any(s in plausible for s in r.suspects)]
+    rules.sort(key=lambda r: (-r.level.rank, r.id))
+    return [
+        RedFlagWatch(id=r.id, name=r.name, level=r.level, instruction=r.instruction, sources=list(r.sources))
+        for r in rules
+    ]
+
+
+def _plan_sources(plan: Plan) -> list[str]:
+    found: list[str] = []
+    for item in [*plan.now, *plan.running_changes, *plan.footwear, *plan.avoid]:
+        found += item.sources
+    for care in [*plan.symptom_care, *plan.treatments]:
+        found += care.sources
+    for ex in plan.exercises:
+        found += ex.sources
+    for ph in plan.phases:
+        found += ph.sources
+    for ref in plan.see_whom:
+        found += ref.sources
+    for rf in plan.red_flags_to_watch:
+        found += rf.sources
+    if plan.return_to_run is not None:
+        found += plan.return_to_run.sources
+    return sorted(set(found))
