@@ -311,10 +311,11 @@ def _load_conditions(
         name = f"{CONDITIONS_DIR}/{path.name}"
         stem = path.name.rsplit(".", 1)[0]
         ok, data = _read_yaml(path, name, problems)
-        if not ok:
-            continue
-        if data is None:
-            problems.add(name, stem, "-", "file is empty")
+        if not ok or data is None:
+            if ok:
+                problems.add(name, stem, "-", "file is empty")
+            # Already reported: references to this condition are not "dangling" as well.
+            loaded.invalid.setdefault("conditions", set()).add(stem)
             continue
         if isinstance(data, Mapping) and set(data) == {"condition"}:
             data = data["condition"]
