@@ -1,0 +1,432 @@
+"""Training-load metrics from a list of activities: pure functions, no I/O, no clock.
+
+Load is running distance (the unit of the running studies below). Days are the runner's
+local days when the file said its UTC offset, else UTC days. Weeks are ISO weeks (Monday).
+
+- Acute:chronic workload ratio, two ways:
+  * rolling (Gabbett's original, "coupled"): mean daily load of the last 7 days divided by
+    the mean of the last 28 days (the 28 include the 7, so the ratio cannot exceed 4);
+  * EWMA (Williams et al., BJSM 2017;51:209): ``E_d = λ·L_d + (1−λ)·E_{d−1}`` with
+    **λ = 2/(N+1)** (N = 7 acute, 28 chronic; pandas ``ewm(span=N, adjust=False)``), both
+    seeded with the mean daily load of the first 28 days. Not comparable with the
+    ``1−e^(−1/N)`` convention of GoldenCheetah at the same N.
+  Both need 28 days of history and a non-zero chronic load, else ``None``.
+- Single-run spike (Frandsen et al., BJSM 2025;59:1203): a run more than 10 % longer than the
+  longest run of the previous 30 days; bands >10 %, >30 %, >100 %. In that study spikes, not
+  ACWR or week-to-week change, went with overuse injury, so spikes lead the evidence shown.
+- Monotony (Foster 1998): mean / population SD of the last 7 daily loads (rest days 0),
+  capped at 10 (also when the SD is 0, as Runalyze does); strain = 7-day load × monotony.
+- Shoes: distance per named shoe, with a prompt at 300 miles (check) and 500 miles (replace).
+- Cadence: steps per minute of easy runs (the slower half by average speed), with a hint that
+  5–10 % more steps per minute lowers hip and knee load (Heiderscheit et al., MSSE 2011).
+- Not measurable from these files: running surface, road camber or always running the same
+  way round a track, and how worn a shoe looks; they are listed, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from hipcheck.training.activity import Activity
+
+KM_PER_MILE = 1.609344
+SHOE_CHECK_M = 300 * KM_PER_MILE * 1000
+SHOE_REPLACE_M = 500 * KM_PER_MILE * 1000
+SPIKE_BANDS = (1.00, 0.30, 0.10)
+Units = Literal["km", "mi"]
+
+NOT_MEASURED = (
+    "running surface (asphalt, trail, track) is not in these files",
+    "road camber, or always running the same way round a track, cannot be seen in these files",
+    "how worn a shoe looks (only the distance logged in it is known)",
+)
+
+
+# ------------------------------------------------------------------ days and weeks
+
+
+def local_day(activity: Activity) -> date:
+    """The runner's calendar day of the start (UTC day when the offset is unknown)."""
+    offset = timedelta(minutes=activity.utc_offset_min or 0)
+    return (activity.start_time + offset).date()
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def daily_loads(activities: Sequence[Activity], first: date, last: date) -> npt.NDArray[np.float64]:
+    """Running distance (m) per day from ``first`` to ``last`` inclusive, rest days 0."""
+    n = (last - first).days + 1
+    loads = np.zeros(max(n, 0), dtype=np.float64)
+    for a in activities:
+        if not a.is_run:
+            continue
+        i = (local_day(a) - first).days
+        if 0 <= i < n:
+            loads[i] += a.distance_m
+    return loads
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    week_start: date
+    distance_m: float
+    time_s: float
+    runs: int
+    longest_m: float
+
+
+def weekly_totals(activities: Sequence[Activity], *, today: date, weeks: int) -> list[WeekTotal]:
+    """The last ``weeks`` ISO weeks up to the one containing ``today``, oldest first, empty weeks included."""
+    last = week_start(today)
+    starts = [last - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    index = {s: i for i, s in enumerate(starts)}
+    dist = [0.0] * weeks
+    time = [0.0] * weeks
+    runs = [0] * weeks
+    longest = [0.0] * weeks
+    for a in activities:
+        if not a.is_run:
+            continue
+        i = index.get(week_start(local_day(a)))
+        if i is None:
+            continue
+        dist[i] += a.distance_m
+        time[i] += a.moving_time_s or a.elapsed_time_s or 0.0
+        runs[i] += 1
+        longest[i] = max(longest[i], a.distance_m)
+    return [WeekTotal(s, dist[i], time[i], runs[i], longest[i]) for i, s in enumerate(starts)]
+
+
+def week_over_week(weeks: Sequence[WeekTotal]) -> list[float | None]:
+    """Fractional change of each week's distance against the week before (None when it had none)."""
+    out: list[float | None] = [None]
+    for prev, cur in pairwise(weeks):
+        out.append(None if prev.distance_m <= 0 else cur.distance_m / prev.distance_m - 1.0)
+    return out
+
+
+# ------------------------------------------------------------------ load ratios
+
+
+def acwr_rolling(daily: npt.NDArray[np.float64], acute: int = 7, chronic: int = 28) -> float | None:
+    """Coupled rolling ACWR on the last day of ``daily``: mean(last ``acute``) / mean(last ``chronic``)."""
+    if daily.shape[0] < chronic:
+        return None
+    chronic_mean = float(daily[-chronic:].mean())
+    if chronic_mean <= 0:
+        return None
+    return float(daily[-acute:].mean()) / chronic_mean
+
+
+def ewma(daily: npt.NDArray[np.float64], span: int, seed: float) -> npt.NDArray[np.float64]:
+    """``E_d = λ·L_d + (1−λ)·E_{d−1}``, λ = 2/(span+1), ``E_{−1} = seed``."""
+    lam = 2.0 / (span + 1.0)
+    out = np.empty_like(daily)
+    value = seed
+    for i, load in enumerate(daily.tolist()):
+        value = lam * load + (1.0 - lam) * value
+        out[i] = value
+    return out
+
+
+def acwr_ewma(daily: npt.NDArray[np.float64], acute: int = 7, chronic: int = 28) -> float | None:
+    """EWMA ACWR (Williams 2017) on the last day of ``daily``; see the module docstring for the convention."""
+    if daily.shape[0] < chronic:
+        return None
+    seed = float(daily[:chronic].mean())
+    a = ewma(daily, acute, seed)[-1]
+    c = ewma(daily, chronic, seed)[-1]
+    if c <= 0:
+        return None
+    return float(a / c)
+
+
+def monotony_strain(last7: npt.NDArray[np.float64]) -> tuple[float | None, float | None]:
+    """Foster's monotony (capped at 10) and strain over seven daily loads; None without load."""
+    total = float(last7.sum())
+    if last7.shape[0] == 0 or total <= 0:
+        return None, None
+    sd = float(last7.std())  # population SD (ddof 0)
+    monotony = 10.0 if sd == 0 else min(10.0, float(last7.mean()) / sd)
+    return monotony, total * monotony
+
+
+# ------------------------------------------------------------------ spikes
+
+
+@dataclass(frozen=True)
+class Spike:
+    day: date
+    distance_m: float
+    previous_longest_m: float
+    previous_longest_day: date
+    increase: float  # 0.25 = 25 % longer
+
+    @property
+    def band(self) -> str:
+        for edge in SPIKE_BANDS:
+            if self.increase > edge:
+                return f">{round(edge * 100)} %"
+        return "≤10 %"
+
+
+def run_spikes(
+    activities: Sequence[Activity], *, threshold: float = 0.10, window_days: int = 30
+) -> list[Spike]:
+    """Runs more than ``threshold`` longer than the longest run of the previous ``window_days`` days."""
+    runs = sorted((a for a in activities if a.is_run and a.distance_m > 0), key=lambda a: a.start_time)
+    out: list[Spike] = []
+    for i, run in enumerate(runs):
+        window_start = run.start_time - timedelta(days=window_days)
+        previous = [r for r in runs[:i] if r.start_time >= window_start]
+        if not previous:
+            continue
+        longest = max(previous, key=lambda r: r.distance_m)
+        increase = run.distance_m / longest.distance_m - 1.0
+        if increase > threshold:
+            out.append(
+                Spike(local_day(run), run.distance_m, longest.distance_m, local_day(longest), increase)
+            )
+    return out
+
+
+# ------------------------------------------------------------------ shoes
+
+
+@dataclass(frozen=True)
+class ShoeStatus:
+    shoe: str
+    distance_m: float
+    runs: int
+    last_day: date
+    level: Literal["ok", "check", "replace"]
+    prompt: str | None
+
+
+def distance_text(metres: float, units: Units) -> str:
+    if units == "mi":
+        return f"{metres / 1000 / KM_PER_MILE:.0f} mi"
+    return f"{metres / 1000:.0f} km"
+
+
+def shoe_status(activities: Sequence[Activity], *, units: Units = "km") -> list[ShoeStatus]:
+    """Distance per named shoe (runs only), most worn first, with a prompt at 300 and 500 miles."""
+    totals: dict[str, list[float]] = {}
+    last: dict[str, date] = {}
+    for a in activities:
+        if not a.is_run or not a.shoe:
+            continue
+        entry = totals.setdefault(a.shoe, [0.0, 0.0])
+        entry[0] += a.distance_m
+        entry[1] += 1
+        day = local_day(a)
+        last[a.shoe] = max(last.get(a.shoe, day), day)
+    out: list[ShoeStatus] = []
+    for shoe, (dist, runs) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
+        level: Literal["ok", "check", "replace"] = "ok"
+        prompt = None
+        logged = distance_text(dist, units)
+        if dist >= SHOE_REPLACE_M:
+            level = "replace"
+            prompt = (
+                f"'{shoe}' has {logged} logged, past the 500-mile ({distance_text(SHOE_REPLACE_M, 'km')}) "
+                "mark where most running shoes are replaced"
+            )
+        elif dist >= SHOE_CHECK_M:
+            level = "check"
+            prompt = (
+                f"'{shoe}' has {logged} logged, past 300 miles ({distance_text(SHOE_CHECK_M, 'km')}): "
+                "check the midsole and tread for wear"
+            )
+        out.append(ShoeStatus(shoe, dist, int(runs), last[shoe], level, prompt))
+    return out
+
+
+# ------------------------------------------------------------------ cadence
+
+
+@dataclass(frozen=True)
+class CadencePoint:
+    day: date
+    spm: float
+    speed_mps: float
+    step_length_m: float
+
+
+@dataclass(frozen=True)
+class CadenceTrend:
+    points: list[CadencePoint]  # easy runs only, oldest first
+    median_spm: float | None
+    change_spm_per_month: float | None
+    hint: str | None
+
+
+def cadence_trend(activities: Sequence[Activity]) -> CadenceTrend:
+    """Cadence of easy runs (the slower half by average speed) over time, and a hint."""
+    runs = [
+        a
+        for a in activities
+        if a.is_run
+        and a.avg_cadence_spm
+        and a.avg_cadence_spm > 0
+        and a.distance_m > 0
+        and (a.moving_time_s or 0) > 0
+    ]
+    if not runs:
+        return CadenceTrend([], None, None, None)
+    speeds = [a.distance_m / float(a.moving_time_s or 1) for a in runs]
+    cut = float(np.median(speeds))
+    easy = sorted((a for a, s in zip(runs, speeds, strict=True) if s <= cut), key=lambda a: a.start_time)
+    points = []
+    for a in easy:
+        speed = a.distance_m / float(a.moving_time_s or 1)
+        spm = float(a.avg_cadence_spm or 0)
+        points.append(CadencePoint(local_day(a), spm, speed, speed / (spm / 60.0)))
+    median = float(np.median([p.spm for p in points]))
+    slope = None
+    if len(points) >= 3:
+        days = np.array([(p.day - points[0].day).days for p in points], dtype=np.float64)
+        if days[-1] > 0:
+            slope = float(np.polyfit(days, [p.spm for p in points], 1)[0] * 30.0)
+    low, high = median * 1.05, median * 1.10
+    hint = (
+        f"your easy-run cadence is about {median:.0f} steps/min; taking 5–10 % more, shorter steps "
+        f"({low:.0f}–{high:.0f} steps/min) at the same pace lowers the load on the hip and knee "
+        "and is the usual fix for overstriding"
+    )
+    return CadenceTrend(points, median, slope, hint)
+
+
+# ------------------------------------------------------------------ summary and proposals
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    today: date
+    units: Units
+    weeks: list[WeekTotal]
+    week_change: list[float | None]
+    acwr_rolling: float | None
+    acwr_ewma: float | None
+    monotony: float | None
+    strain_m: float | None
+    spikes: list[Spike]  # within the shown weeks
+    shoes: list[ShoeStatus]
+    cadence: CadenceTrend
+    not_measured: tuple[str, ...] = NOT_MEASURED
+    runs: int = 0
+
+
+def summarize(
+    activities: Sequence[Activity], *, today: date, weeks: int = 12, units: Units = "km"
+) -> TrainingSummary:
+    """Everything `hipcheck training summary` shows, computed from ``activities`` as of ``today``."""
+    runs = [a for a in activities if a.is_run]
+    totals = weekly_totals(runs, today=today, weeks=weeks)
+    first_day = min((local_day(a) for a in runs), default=today)
+    daily = daily_loads(runs, first_day, today)
+    monotony, strain = monotony_strain(daily[-7:])
+    shown_from = totals[0].week_start if totals else today
+    return TrainingSummary(
+        today=today,
+        units=units,
+        weeks=totals,
+        week_change=week_over_week(totals),
+        acwr_rolling=acwr_rolling(daily),
+        acwr_ewma=acwr_ewma(daily),
+        monotony=monotony,
+        strain_m=strain,
+        spikes=[s for s in run_spikes(runs) if shown_from <= s.day <= today],
+        shoes=shoe_status(runs, units=units),
+        cadence=cadence_trend([a for a in runs if local_day(a) >= shown_from]),
+        runs=sum(w.runs for w in totals),
+    )
+
+
+@dataclass(frozen=True)
+class ProposedAnswer:
+    """An answer the engine can offer the runner to confirm, with the evidence for it."""
+
+    finding_id: str
+    answer: Literal["yes", "no"]
+    evidence: list[str] = field(default_factory=list)
+
+
+def _day_text(day: date) -> str:
+    return f"{day.day} {day.strftime('%b')}"
+
+
+def propose_answers(
+    activities: Sequence[Activity], *, today: date, units: Units = "km", lookback_weeks: int = 6
+) -> list[ProposedAnswer]:
+    """Proposed ``training_increase`` / ``worn_shoes`` answers when the history can tell; else none."""
+    runs = [a for a in activities if a.is_run and local_day(a) <= today]
+    out: list[ProposedAnswer] = []
+    since = today - timedelta(weeks=lookback_weeks)
+    recent = [a for a in runs if local_day(a) > since]
+    if recent:
+        evidence: list[str] = []
+        for spike in run_spikes(runs):
+            if spike.day > since:
+                evidence.append(
+                    f"your longest run rose from {distance_text(spike.previous_longest_m, units)} to "
+                    f"{distance_text(spike.distance_m, units)} on {_day_text(spike.day)} "
+                    f"({spike.increase * 100:.0f} % longer than any run in the 30 days before)"
+                )
+        weeks = weekly_totals(runs, today=today, weeks=lookback_weeks + 1)
+        for prev, cur, change in zip(weeks, weeks[1:], week_over_week(weeks)[1:], strict=False):
+            if change is not None and change > 0.30 and cur.distance_m - prev.distance_m > 5000:
+                evidence.append(
+                    f"your weekly distance went from {distance_text(prev.distance_m, units)} to "
+                    f"{distance_text(cur.distance_m, units)} in the week of {_day_text(cur.week_start)} "
+                    f"(+{change * 100:.0f} %)"
+                )
+        history_days = (today - min(local_day(a) for a in runs)).days
+        if evidence:
+            out.append(ProposedAnswer("training_increase", "yes", evidence))
+        elif history_days >= 7 * lookback_weeks:
+            longest = max(a.distance_m for a in recent)
+            out.append(
+                ProposedAnswer(
+                    "training_increase",
+                    "no",
+                    [
+                        f"in the last {lookback_weeks} weeks no run was more than 10 % longer than "
+                        f"your longest of the month before, and no week jumped by more than 30 % "
+                        f"(longest recent run {distance_text(longest, units)})"
+                    ],
+                )
+            )
+    recent_shoes = {a.shoe for a in runs if a.shoe and local_day(a) > today - timedelta(days=30)}
+    statuses = [s for s in shoe_status(runs, units=units) if s.shoe in recent_shoes]
+    if statuses:
+        worn = [s for s in statuses if s.level != "ok"]
+        if worn:
+            out.append(ProposedAnswer("worn_shoes", "yes", [s.prompt for s in worn if s.prompt]))
+        else:
+            out.append(
+                ProposedAnswer(
+                    "worn_shoes",
+                    "no",
+                    [
+                        f"'{s.shoe}' has {distance_text(s.distance_m, units)} logged, under 300 miles; "
+                        "mileage says nothing about a visibly worn sole, so check it too"
+                        for s in statuses
+                    ],
+                )
+            )
+    return out
+
+
+def is_finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
