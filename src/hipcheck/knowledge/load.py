@@ -392,7 +392,7 @@ class _Refs:
         invalid = self.loaded.invalid.get(kind, set())
         for value in values:
             if value not in known and value not in invalid:
-                hint = difflib.get_close_matches(value, list(known), n=1)
+                hint = difflib.get_close_matches(value, list(known), n=1, cutoff=0.8)
                 maybe = f"; did you mean {hint[0]!r}?" if hint else ""
                 self.problems.add(
                     name,

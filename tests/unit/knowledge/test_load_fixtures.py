@@ -45,7 +45,7 @@ def test_dangling_references_are_each_reported(broken_kb: Callable[..., Path]) -
     cond = "conditions/cond_a.yaml: cond_a"
     expected = [
         f"{cond}: sources: unknown source id 's99' (dangling reference)",
-        f"{cond}: likelihoods: unknown finding id 'f_outr_typo' (dangling reference)",
+        f"{cond}: likelihoods: unknown finding id 'f_outr' (dangling reference)",
         f"{cond}: first_line_care: unknown care component id 'heat' (dangling reference)",
         f"{cond}: favoured_exercises: unknown exercise id 'ex_missing' (dangling reference)",
         "red_flags.yaml: fever_rule: when.any_of.0: unknown finding id 'f_nowhere' (dangling reference)",
@@ -55,7 +55,7 @@ def test_dangling_references_are_each_reported(broken_kb: Callable[..., Path]) -
     assert sorted(without_hints) == sorted(expected)
     # a near-miss id gets a suggestion
     assert (
-        f"{cond}: likelihoods: unknown finding id 'f_outr_typo' (dangling reference); did you mean 'f_outer'?"
+        f"{cond}: likelihoods: unknown finding id 'f_outr' (dangling reference); did you mean 'f_outer'?"
         in problems
     )
 
