@@ -1,0 +1,183 @@
+"""The plan generator on a small hand-made knowledge base (tests/unit/care/conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hipcheck.care.models import EXCLUSION_THRESHOLD, PlanOptions, TrainingNumbers
+from hipcheck.care.plan import make_plan, phase_for
+from hipcheck.care.progress import for_plan
+from hipcheck.knowledge.schema import KnowledgeBase
+
+GTPS_LIKELY = {"gtps": 0.7, "itbs": 0.2, "hamstring": 0.06, "fnsf": 0.04}
+
+
+def care(plan: Any, cid: str) -> Any:
+    return next(c for c in plan.symptom_care if c.id == cid)
+
+
+@pytest.mark.parametrize("level", ["urgent", "emergency"])
+def test_urgent_and_emergency_plans_are_only_what_to_do_now(
+    kb: KnowledgeBase, make_result: Any, level: str
+) -> None:
+    res = make_result(
+        level, {"fnsf": 0.5, "gtps": 0.4, "itbs": 0.1}, [("red_flag", "rf_bone_rule", "urgent")]
+    )
+    plan = make_plan(kb, res, PlanOptions(days_since_onset=1))
+    assert plan.now_only
+    assert plan.exercises == []
+    assert plan.symptom_care == plan.running_changes == plan.phases == []
+    assert plan.return_to_run is None
+    ids = [i.id for i in plan.now]
+    assert ids[0] == f"triage_{level}"
+    assert plan.now[0].text == f"instruction for {level}"
+    assert "rf_bone_rule" in ids
+    assert "protected_weight_bearing" in ids  # crutches if walking hurts, from the KB
+    assert "relative_rest" not in ids  # contraindicated by the plausible bone stress injury
+    assert {"src_rf_bone", "src_protected_weight_bearing"} <= set(plan.sources)
+
+
+def test_exercises_are_favoured_by_top_causes_and_safe_for_every_plausible_condition(
+    kb: KnowledgeBase, make_result: Any
+) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=20))
+    assert not plan.now_only
+    assert plan.current_phase == "strengthen"
+    assert 3 <= len(plan.exercises) <= 6
+    plausible = {c.id for c in plan.conditions}
+    assert plausible == {"gtps", "itbs", "hamstring"}  # fnsf 0.04 is below the 0.05 threshold
+    for ex in plan.exercises:
+        forbidden_by = {f.condition for f in kb.exercises[ex.id].forbids}
+        assert not forbidden_by & plausible
+        assert ex.favoured_for
+        assert ex.sources
+        assert ex.sessions_per_week == 3
+    excluded = {x.id: x for x in plan.excluded_exercises}
+    assert [r.condition_id for r in excluded["st_itb_crossover"].ruled_out_by] == ["gtps"]
+    assert excluded["st_itb_crossover"].ruled_out_by[0].reason == "not with gtps"
+    assert [r.condition_id for r in excluded["st_hamstring"].ruled_out_by] == ["hamstring"]
+    # fnsf is below the threshold, so the impact exercise is not excluded on its account.
+    assert "ex_hops" not in excluded
+
+
+def test_the_threshold_is_inclusive(kb: KnowledgeBase, make_result: Any) -> None:
+    assert EXCLUSION_THRESHOLD == 0.05
+    probs = {"gtps": 0.75, "itbs": 0.2, "fnsf": 0.05}
+    plan = make_plan(kb, make_result("see_clinician", probs), PlanOptions(days_since_onset=20))
+    excluded = {x.id: x for x in plan.excluded_exercises}
+    assert [r.condition_id for r in excluded["ex_hops"].ruled_out_by] == ["fnsf"]
+    assert all(e.id != "ex_hops" for e in plan.exercises)
+    nsaids = care(plan, "nsaids")
+    assert not nsaids.offered and not nsaids.active_now
+    assert [r.condition_id for r in nsaids.not_offered_because] == ["fnsf"]
+    assert plan.return_to_run is not None and plan.return_to_run.group == "bone"
+    assert plan.return_to_run.needs_clearance and plan.return_to_run.max_pain_to_advance == 0
+    assert all(r.id != "cadence_running_form" for r in plan.running_changes)
+
+
+def test_first_round_gives_each_top_cause_an_exercise(kb: KnowledgeBase, make_result: Any) -> None:
+    probs = {"gtps": 0.5, "hamstring": 0.3, "itbs": 0.2}
+    plan = make_plan(kb, make_result("self_care", probs), PlanOptions(days_since_onset=5))
+    assert plan.current_phase == "restore"
+    covered = {c for ex in plan.exercises for c in ex.favoured_for}
+    assert covered >= {"gtps", "hamstring", "itbs"}
+    # The most likely cause's best fit (closest phase, isometric first) comes first.
+    assert plan.exercises[0].id == "ex_iso_abd"
+
+
+def test_equipment_decides_band_and_bench_exercises(kb: KnowledgeBase, make_result: Any) -> None:
+    res = make_result("self_care", {"itbs": 0.9, "gtps": 0.04, "hamstring": 0.06})
+    bare = make_plan(kb, res, PlanOptions(days_since_onset=30))
+    kitted = make_plan(kb, res, PlanOptions(days_since_onset=30, equipment=["band", "bench"]))
+    assert not {"ex_sidestep", "ex_copenhagen"} & {e.id for e in bare.exercises}
+    assert {"ex_sidestep", "ex_copenhagen"} & {e.id for e in kitted.exercises}
+
+
+@pytest.mark.parametrize(
+    ("days", "phase"),
+    [
+        (0, "calm_down"),
+        (1, "calm_down"),
+        (2, "restore"),
+        (13, "restore"),
+        (14, "strengthen"),
+        (None, "restore"),
+    ],
+)
+def test_phase_follows_days_since_onset(days: int | None, phase: str) -> None:
+    assert phase_for(PlanOptions(days_since_onset=days)) == phase
+    assert phase_for(PlanOptions(days_since_onset=days, phase="return_to_run")) == "return_to_run"
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 3, 10, 40])
+def test_ice_in_the_first_48_hours_and_heat_after(kb: KnowledgeBase, make_result: Any, days: int) -> None:
+    plan = make_plan(
+        kb, make_result("self_care", {"itbs": 0.9, "hamstring": 0.1}), PlanOptions(days_since_onset=days)
+    )
+    ice, heat = care(plan, "ice"), care(plan, "heat")
+    assert ice.offered and heat.offered
+    assert ice.active_now == (days * 24 < 48)
+    assert heat.active_now == (days * 24 >= 48)
+    assert ice.timing == "first 48 h" and heat.timing == "after 48 h"
+
+
+def test_no_heat_for_outer_hip_tendon_pain_with_the_evidence_note(
+    kb: KnowledgeBase, make_result: Any
+) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=5))
+    heat = care(plan, "heat")
+    assert not heat.offered and not heat.active_now
+    assert [r.condition_id for r in heat.not_offered_because] == ["gtps"]
+    assert heat.evidence_note == "thin evidence note"
+    assert "heat" not in next(p for p in plan.phases if p.id == "restore").care_ids
+
+
+def test_phases_are_ordered_with_one_current(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=1))
+    assert [p.id for p in plan.phases] == ["calm_down", "restore", "strengthen", "return_to_run"]
+    assert [p.current for p in plan.phases] == [True, False, False, False]
+    assert plan.phases[0].move_on_when == ["rule one", "rule two"]  # the KB's pain-monitoring rules
+    assert plan.phases[2].move_on_when[-2:] == ["walk 30 min", "single-leg squats"]  # run entry criteria
+    assert plan.phases[3].move_on_when == ["rtr rule one"]
+    assert plan.phases[3].typical_duration == "8 walk-run stages, each at least twice"
+    ice = care(plan, "ice")
+    assert ice.active_now
+
+
+def test_referrals_red_flags_avoid_and_sources(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=3))
+    assert [r.condition_id for r in plan.see_whom] == ["gtps", "itbs", "hamstring"]
+    assert plan.see_whom[0].see_whom == "whom for gtps"
+    flags = [f.id for f in plan.red_flags_to_watch]
+    assert flags == ["rf_fever_rule"]  # general rule kept; rules for conditions not in play dropped
+    assert plan.avoid[0].details == ["avoid for gtps"]
+    cited = set(plan.sources)
+    assert {"src_gtps", "src_ex_iso_abd", "src_ice", "src_rtr", "src_rf_fever"} <= cited
+    for item in [*plan.running_changes, *plan.footwear]:
+        assert item.sources
+
+
+def test_training_numbers_are_attached_as_labelled_values(kb: KnowledgeBase, make_result: Any) -> None:
+    training = TrainingNumbers(
+        weekly_distance_km=42.0, longest_recent_run_km=18.5, shoe_name="Pegasus", shoe_distance_km=820
+    )
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(training=training))
+    load = next(r for r in plan.running_changes if r.id == "training_load")
+    assert "usual weekly distance before the pain: 42.0 km" in load.details
+    assert "longest run in the 30 days before: 18.5 km" in load.details
+    assert "Pegasus: 820 km" in plan.footwear[0].details
+    assert plan.training == training
+
+
+def test_progress_on_an_urgent_plan_sends_to_a_clinician(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("urgent", {"fnsf": 0.6, "gtps": 0.4}))
+    d = for_plan(plan, [])
+    assert (d.action, d.rule, d.stop_progression) == ("see_clinician", "urgent_triage", True)
+
+
+def test_plan_round_trips_through_json(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=3))
+    again = type(plan).model_validate_json(plan.model_dump_json())
+    assert again == plan
