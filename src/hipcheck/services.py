@@ -17,7 +17,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipcheck.care.diary import DiaryEntry, check_entry, check_new_day, make_entry
+from hipcheck.care.hagos import score as score_hagos
 from hipcheck.care.models import HagosResult, Plan, PlanOptions, ProgressDecision
+from hipcheck.care.plan import make_plan
+from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
@@ -108,7 +111,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _today() -> dt.date:
+def local_today() -> dt.date:
     # The runner's own calendar day, not UTC's: a diary entry made at 23:30 belongs to today.
     return dt.datetime.now().astimezone().date()
 
@@ -146,14 +149,6 @@ def _check_demographics(age: int, sex: str) -> Sex:
         return Sex(sex)
     except ValueError:
         raise InvalidInput(f"sex must be female or male, not {sex!r}", field="sex") from None
-
-
-def _core(module: str, name: str) -> Any:
-    # Temporary: the engine and care entry points are being written in parallel; this is
-    # replaced by direct imports as soon as they exist.
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
 
 
 def _evaluate(model: CompiledModel, evidence: Evidence) -> AssessmentResult:
@@ -405,8 +400,7 @@ def assess_case(
 
 
 def _make_plan(model: CompiledModel, result: AssessmentResult, options: PlanOptions) -> Plan:
-    made: Plan = _core("hipcheck.care.plan", "make_plan")(model.kb, result, options)
-    return made
+    return make_plan(model.kb, result, options)
 
 
 def plan(
@@ -465,7 +459,7 @@ def add_diary_entry(
     now: dt.datetime | None = None,
 ) -> DiaryEntry:
     """Add one day to the diary: values 0-10, not in the future, one per day (else Conflict 409)."""
-    today = today or _today()
+    today = today or local_today()
     checked = (
         check_entry(entry, today=today) if isinstance(entry, DiaryEntry) else make_entry(entry, today=today)
     )
@@ -496,7 +490,7 @@ def edit_diary_entry(
     """Change fields of the entry of `day` (e.g. next-morning pain filled in the next day)."""
     if "day" in changes and changes["day"] != day:
         raise InvalidInput("the day of a diary entry cannot be changed; add a new entry", field="day")
-    today = today or _today()
+    today = today or local_today()
     now = now or _now()
     with uow() as tx:
         tx.assessments.get(assessment_id)
@@ -527,8 +521,7 @@ def progress(
     """Today's level and why, from the plan and the diary (the pain-monitoring rules decide)."""
     stored = current_plan(uow=uow, model=model, assessment_id=assessment_id, now=now)
     entries = list_diary(uow=uow, assessment_id=assessment_id)
-    decision: ProgressDecision = _core("hipcheck.care.progress", "for_plan")(stored.plan, entries)
-    return decision
+    return for_plan(stored.plan, entries)
 
 
 # --- HAGOS ---------------------------------------------------------------------------------
@@ -545,13 +538,13 @@ def submit_hagos(
     now: dt.datetime | None = None,
 ) -> HagosRecord:
     """Score a HAGOS questionnaire (item id -> 0..4 or None) and store it with its date."""
-    today = today or _today()
+    today = today or local_today()
     day = day or today
     if day > today:
         raise InvalidInput(
             f"HAGOS date {day.isoformat()} is in the future (today is {today.isoformat()})", field="day"
         )
-    result: HagosResult = _core("hipcheck.care.hagos", "score")(model.kb, dict(responses), day=day)
+    result = score_hagos(model.kb, responses, day=day)
     now = now or _now()
     with uow() as tx:
         if assessment_id is not None:
