@@ -49,19 +49,20 @@ def assess(
     )
     triage = decide_triage(model, evidence, triage_probability)
 
-    order = sorted(
-        range(len(model.condition_ids)), key=lambda i: (-post.probability[i], model.condition_ids[i])
-    )
+    probability = np.clip(post.probability, 0.0, 1.0).tolist()
+    prior = np.clip(post.prior, 0.0, 1.0).tolist()
+    reasons = contributions(model, evidence, post.index)
+    order = sorted(range(len(model.condition_ids)), key=lambda i: (-probability[i], model.condition_ids[i]))
     scores: list[ConditionScore] = []
     for ci in order:
         cond = model.condition(ci)
-        supporting, conflicting = contributions(model, evidence, post.index, ci)
+        supporting, conflicting = reasons[ci]
         scores.append(
             ConditionScore(
                 id=cond.id,
                 name=cond.name,
-                probability=float(np.clip(post.probability[ci], 0.0, 1.0)),
-                prior=float(np.clip(post.prior[ci], 0.0, 1.0)),
+                probability=probability[ci],
+                prior=prior[ci],
                 must_not_miss=cond.must_not_miss,
                 supporting=supporting,
                 conflicting=conflicting,

@@ -105,44 +105,39 @@ def _answer_text(model: CompiledModel, finding_id: str, answer: Answer) -> str:
 
 
 def contributions(
-    model: CompiledModel, evidence: Evidence, idx: EvidenceIndex, condition_index: int
-) -> tuple[list[Contribution], list[Contribution]]:
-    """(supporting, conflicting) answers for one condition, strongest first.
+    model: CompiledModel, evidence: Evidence, idx: EvidenceIndex
+) -> list[tuple[list[Contribution], list[Contribution]]]:
+    """Per condition (model order): (supporting, conflicting) answers, strongest first.
 
-    Each log-LR is the answer's likelihood ratio for this condition against runners with hip pain
-    in general, plus any risk-factor prior modifier that the answer switched on.
+    Each log-LR is the answer's likelihood ratio for the condition against runners with hip pain
+    in general, plus any risk-factor prior modifier that the answer switched on (shared equally
+    among the modifier's findings).
     """
-    extra: dict[str, float] = {}
-    yes_ids = {model.finding_ids[i] for i in idx.yes.tolist()}
+    known = np.concatenate([idx.yes, idx.no])
+    yes_answer: Answer = "yes"
+    no_answer: Answer = "no"
+    answers = [yes_answer] * idx.yes.size + [no_answer] * idx.no.size
+    table = np.concatenate([model.log_lr_yes[:, idx.yes], model.log_lr_no[:, idx.no]], axis=1)  # (C, K)
+    column = {int(f): k for k, f in enumerate(known.tolist())}
+    yes = set(idx.yes.tolist())
     for mod in model.modifiers:
-        if mod.condition != condition_index or not mod.if_present:
+        if not mod.if_present or not mod.applies_to(evidence.age, evidence.sex):
             continue
-        if not mod.applies_to(evidence.age, evidence.sex):
-            continue
-        names = [model.finding_ids[f] for f in mod.if_present]
-        if all(n in yes_ids for n in names):
-            share = mod.log_factor / len(names)
-            for n in names:
-                extra[n] = extra.get(n, 0.0) + share
+        if all(f in yes for f in mod.if_present):
+            share = mod.log_factor / len(mod.if_present)
+            for f in mod.if_present:
+                table[mod.condition, column[f]] += share
+    ids = [model.finding_ids[int(f)] for f in known.tolist()]
+    texts = [_answer_text(model, f, a) for f, a in zip(ids, answers, strict=True)]
+    rounded = np.round(table, 6).tolist()
 
-    known: list[tuple[int, Answer]] = [(i, "yes") for i in idx.yes.tolist()]
-    known += [(i, "no") for i in idx.no.tolist()]
-    items: list[Contribution] = []
-    for fi, answer in known:
-        finding_id = model.finding_ids[fi]
-        table = model.log_lr_yes if answer == "yes" else model.log_lr_no
-        log_lr = float(table[condition_index, fi]) + extra.get(finding_id, 0.0)
-        if abs(log_lr) < 1e-9:
-            continue
-        items.append(
-            Contribution(
-                finding_id=finding_id,
-                answer=answer,
-                log_lr=round(log_lr, 6),
-                text=_answer_text(model, finding_id, answer),
-            )
-        )
-    items.sort(key=lambda c: (-abs(c.log_lr), c.finding_id))
-    supporting = [c for c in items if c.log_lr > 0]
-    conflicting = [c for c in items if c.log_lr < 0]
-    return supporting, conflicting
+    out: list[tuple[list[Contribution], list[Contribution]]] = []
+    for row in rounded:
+        items = [
+            Contribution(finding_id=ids[k], answer=answers[k], log_lr=value, text=texts[k])
+            for k, value in enumerate(row)
+            if abs(value) >= 1e-6
+        ]
+        items.sort(key=lambda c: (-abs(c.log_lr), c.finding_id))
+        out.append(([c for c in items if c.log_lr > 0], [c for c in items if c.log_lr < 0]))
+    return out

@@ -48,6 +48,8 @@ class EngineParams:
     """Weight of must-not-miss rule-in/rule-out information relative to the whole differential."""
     min_gain: float = 0.01
     """Stop when no question is expected to yield at least this much information (nats)."""
+    rule_relevance: float = 0.01
+    """Ask what would complete a red-flag rule only if one of its suspects is at least this likely."""
     max_questions: int = 25
     """Hard cap on the number of questions (screens) in one assessment."""
 

@@ -126,6 +126,10 @@ def plan_next(
     if emergency:
         return QuestionPlan(None, True, "a red flag or finding needs emergency care now")
 
+    completion = _rule_completion(model, evidence, set(askable), probability, triage_level)
+    if completion is not None:
+        return QuestionPlan(completion, False, None)
+
     open_mnm = open_must_not_miss(model, probability)
     top = float(probability.max())
     if top >= params.confident and not open_mnm:
@@ -136,17 +140,78 @@ def plan_next(
 
     candidates = np.array([model.finding_index[f] for f in askable], dtype=np.int64)
     gains = expected_gains(model, probability, candidates)
-    best = int(np.argmax(gains))
-    best_gain = float(gains[best])
+    # Findings sharing an ask_group are one screen (the knowledge base's contract): score each
+    # screen by the summed gain of its unasked findings, and ask the best screen whole.
+    by_screen: dict[str, list[int]] = {}
+    for k, f in enumerate(askable):
+        by_screen.setdefault(model.finding(f).ask_group or f, []).append(k)
+    scored = sorted(
+        ((float(gains[ks].sum()), -min(ks), key) for key, ks in by_screen.items()),
+        reverse=True,
+    )
+    best_gain, _, best_key = scored[0]
     if best_gain < params.min_gain:
         return QuestionPlan(None, True, "no remaining question would change the picture much")
-    finding_id = model.finding_ids[int(candidates[best])]
-    group_id = model.finding(finding_id).ask_group
-    ids = [finding_id]
-    if group_id is not None:
-        ids += [f for f in askable if f != finding_id and model.finding(f).ask_group == group_id]
+    members = sorted(by_screen[best_key], key=lambda k: -float(gains[k]))
+    ids = [askable[k] for k in members]
+    best = members[0]
     reason = _reason(model, probability, int(candidates[best]), open_mnm)
     return QuestionPlan(NextQuestion(finding_ids=ids, reason=reason, expected_gain=best_gain), False, None)
+
+
+def _rule_completion(
+    model: CompiledModel,
+    evidence: Evidence,
+    askable: set[str],
+    probability: FloatArray,
+    level: TriageLevel,
+) -> NextQuestion | None:
+    """A red-flag rule that one more answer could fire, and that would raise triage: ask it.
+
+    The rule must concern a condition still in play (a suspect at least `rule_relevance` likely,
+    or no suspects named). Its missing part is either one finding of `all_of` or the unasked
+    members of one `any_of` group, asked together.
+    """
+    yes = {f for f, a in evidence.answers.items() if a == "yes"}
+    rules = sorted(model.kb.red_flags.values(), key=lambda r: (-r.level.rank, r.id))
+    for rule in rules:
+        if rule.level <= level:
+            continue
+        when = rule.when
+        if when.age_min is not None and evidence.age < when.age_min:
+            continue
+        if when.age_max is not None and evidence.age > when.age_max:
+            continue
+        if when.sex is not None and when.sex != evidence.sex:
+            continue
+        if any(f in yes for f in when.none_of):
+            continue
+        missing: list[list[str]] = []
+        possible = True
+        for f in when.all_of:
+            if f not in yes:
+                if f in askable:
+                    missing.append([f])
+                else:
+                    possible = False
+        for group in when.any_of:
+            if not any(f in yes for f in group):
+                unasked = [f for f in group if f in askable]
+                if unasked:
+                    missing.append(unasked)
+                else:
+                    possible = False
+        if not possible or len(missing) != 1:
+            continue
+        suspects = [model.condition_index[c] for c in rule.suspects if c in model.condition_index]
+        if suspects and float(probability[suspects].max()) < model.params.rule_relevance:
+            continue
+        return NextQuestion(
+            finding_ids=missing[0],
+            reason=f"checking a warning sign: {rule.name}",
+            expected_gain=0.0,
+        )
+    return None
 
 
 def _reason(model: CompiledModel, probability: FloatArray, finding: int, open_mnm: list[str]) -> str:

@@ -57,7 +57,7 @@ def _percent(p: float) -> str:
 
 def _condition_instruction(model: CompiledModel, index: int) -> str:
     cond = model.condition(index)
-    return f"{cond.see_whom}: {cond.see_when}"
+    return f"{cond.see_whom.rstrip('.')}. When: {cond.see_when}"
 
 
 def decide_triage(model: CompiledModel, evidence: Evidence, probability: FloatArray) -> Triage:

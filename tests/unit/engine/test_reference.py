@@ -90,7 +90,7 @@ def test_clinician_test_likelihood_is_shrunk_toward_the_base_rate() -> None:
 def test_self_care_when_the_differential_is_mostly_benign(tiny: CompiledModel) -> None:
     result = assess(tiny, Evidence(age=30, sex="female", answers={"loc_outer": "yes", "lying_side": "yes"}))
     assert result.triage.level == TriageLevel.self_care
-    assert result.triage.instruction == "whom for gtps: when for gtps"
+    assert result.triage.instruction == "whom for gtps. When: when for gtps"
 
 
 def test_questions_red_flags_first_then_location(tiny: CompiledModel) -> None:
