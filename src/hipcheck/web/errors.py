@@ -118,11 +118,16 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "error")
+    status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) else "request failed"
-    if exc.status_code == 404 and detail == "Not Found":
+    field = None
+    if status == 400:
+        # FastAPI's "error parsing the body" (e.g. bytes that are not UTF-8): invalid input like any other.
+        status, field, detail = 422, "body", "the request body could not be read as JSON text"
+    elif status == 404 and detail == "Not Found":
         detail = f"there is no page at {request.url.path}"
-    response = error_response(request, exc.status_code, code, detail)
+    code = _HTTP_CODES.get(status, "error")
+    response = error_response(request, status, code, detail, field)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

@@ -22,8 +22,6 @@ def test_every_setting_is_documented(name: str) -> None:
 def test_documented_settings_exist() -> None:
     text = DOC.read_text(encoding="utf-8")
     documented = {
-        line.split("`")[1]
-        for line in text.splitlines()
-        if line.startswith("| `") and "HIPCHECK_" in line
+        line.split("`")[1] for line in text.splitlines() if line.startswith("| `") and "HIPCHECK_" in line
     }
     assert documented <= set(Settings.model_fields), documented - set(Settings.model_fields)

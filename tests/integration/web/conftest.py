@@ -1,0 +1,151 @@
+"""Web integration fixtures: the real app (real knowledge base) on a fresh database per test.
+
+Every API test runs on a new SQLite file and, under `make test` (scripts/with-postgres.sh sets
+HIPCHECK_TEST_POSTGRES_URL), on a new PostgreSQL database that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from hipcheck.config import Settings
+from hipcheck.engine import CompiledModel, compile_model
+from hipcheck.knowledge.load import load_knowledge_base
+from hipcheck.web.app import create_app
+
+POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
+
+
+def _postgres_database() -> Iterator[str]:
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"{POSTGRES_ENV} is not set: `make test` starts PostgreSQL for these tests")
+    name = f"hipcheck_web_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/web/hipcheck.db"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def model() -> CompiledModel:
+    """The real knowledge base, compiled once for the whole run (the app would do the same)."""
+    return compile_model(load_knowledge_base())
+
+        spec = importlib.util.spec_from_file_location(
+            "sc", "/work/main/tests/integration/store/conftest.py"
+
+
+def make_client(database_url: str, model: CompiledModel) -> TestClient:
+    app = create_app(Settings(database_url=database_url, access_log=False))
+    app.state.model = model  # skip re-loading the same knowledge base for every test
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def client(database_url: str, model: CompiledModel) -> Iterator[TestClient]:
+    with make_client(database_url, model) as c:
+        yield c
+
+
+@pytest.fixture
+def sqlite_client(tmp_path: Path, model: CompiledModel) -> Iterator[TestClient]:
+    """For page tests, which check HTML rather than storage: SQLite only."""
+    with make_client(f"sqlite:///{tmp_path}/pages.db", model) as c:
+        yield c
+
+
+# --- driving the API like a client app ------------------------------------------------------
+
+CASES = Path(__file__).resolve().parents[4] / "shared" / "cases" / "dev-cases.jsonl"
+SPEC = Path(__file__).resolve().parents[3] / "docs" / "spec" / "intake-v1.yaml"
+
+
+def dev_cases() -> list[dict[str, Any]]:
+    if not CASES.exists():
+        return []
+    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def case_answer(case: dict[str, Any], finding_id: str) -> str:
+    if finding_id in case.get("present", []):
+        return "yes"
+    if finding_id in case.get("absent", []):
+        return "no"
+    return "unknown"
+
+
+def start(client: TestClient, age: int = 35, sex: str = "female") -> dict[str, Any]:
+    r = client.post("/api/v1/assessments", json={"age": age, "sex": sex})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def answer_screen(client: TestClient, aid: str, answers: dict[str, str]) -> dict[str, Any]:
+    if len(answers) == 1:
+        ((fid, value),) = answers.items()
+        r = client.post(f"/api/v1/assessments/{aid}/answers", json={"finding_id": fid, "answer": value})
+    else:
+        r = client.post(f"/api/v1/assessments/{aid}/answers/batch", json={"answers": answers})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def run_case(client: TestClient, case: dict[str, Any], max_screens: int = 40) -> dict[str, Any]:
+    """Answer every question the engine asks from the case until it stops."""
+    state = start(client, case["age"], case["sex"])
+    for _ in range(max_screens):
+        nq = state["result"]["next_question"]
+        if state["result"]["should_stop"] or nq is None:
+            return state
+        state = answer_screen(client, state["id"], {f: case_answer(case, f) for f in nq["finding_ids"]})
+    raise AssertionError(f"the assessment did not stop within {max_screens} screens")
+
+
+class Api:
+    """The flow helpers bound to one client (a fixture, since test folders are not packages)."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def start(self, age: int = 35, sex: str = "female") -> dict[str, Any]:
+        return start(self.client, age, sex)
+
+    def answer(self, aid: str, answers: dict[str, str]) -> dict[str, Any]:
+        return answer_screen(self.client, aid, answers)
+
+    def run_case(self, case: dict[str, Any]) -> dict[str, Any]:
+        return run_case(self.client, case)
+
+
+@pytest.fixture
+def api(client: TestClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture(scope="session", name="dev_cases")
+def dev_cases_fixture() -> list[dict[str, Any]]:
+    return dev_cases()
