@@ -7,7 +7,8 @@ stages of `care.return_to_run`, which only changes the thresholds.
 
 Rules, checked in this order for the latest entry (the first that fires decides):
 1. any red-flag answer in the entry                     -> retriage (progression stops)
-2. worst daily pain rose meaningfully over two weeks     -> see_clinician (progression stops)
+2. median worst daily pain rose meaningfully from the
+   first to the second week of the last two              -> see_clinician (progression stops)
 3. bone stress injury and any pain with activity         -> see_clinician (progression stops)
 4. no session that day                                   -> hold
 5. session pain above `too_high` (5/10)                  -> step back
@@ -26,6 +27,7 @@ A meaningful change is 2 points or 30 % (at least 1 point) on the 0-10 scale (Fa
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Sequence
 
 from pydantic import Field
@@ -80,7 +82,7 @@ def worst_pain(entry: DiaryEntry) -> int:
 def rising_trend(
     entries: Sequence[DiaryEntry], day: dt.date, rules: ProgressRules
 ) -> tuple[float, float] | None:
-    """Mean worst pain of the earlier and the later week of the two weeks ending on `day`,
+    """Median worst pain of the earlier and the later week of the two weeks ending on `day`,
     when the later week is meaningfully worse; None otherwise (or too few entries to tell)."""
     start = day - dt.timedelta(days=TREND_DAYS - 1)
     middle = day - dt.timedelta(days=TREND_DAYS // 2 - 1)
@@ -91,10 +93,11 @@ def rising_trend(
     first = min(e.day for e in entries if e.day >= start)
     if (day - first).days < TREND_MIN_SPAN_DAYS:
         return None
-    early_mean = sum(early) / len(early)
-    late_mean = sum(late) / len(late)
-    if meaningful_rise(early_mean, late_mean, rules):
-        return early_mean, late_mean
+    # Medians: one bad day is a step back, not a trend; a trend is the typical day getting worse.
+    early_mid = float(statistics.median(early))
+    late_mid = float(statistics.median(late))
+    if meaningful_rise(early_mid, late_mid, rules):
+        return early_mid, late_mid
     return None
 
 
@@ -157,7 +160,7 @@ def decide(
         return _decision(
             "see_clinician",
             "rising_trend",
-            f"pain has crept up over two weeks (average worst pain {trend[0]:.1f} -> {trend[1]:.1f}/10)",
+            f"pain has crept up over two weeks (typical worst pain {trend[0]:.1f} -> {trend[1]:.1f}/10)",
             level,
             level,
             day,

@@ -108,11 +108,17 @@ def test_rising_trend_over_two_weeks_sends_to_a_clinician() -> None:
     decisions = replay(entries, 2, RULES)
     first = next(d for d in decisions if d.rule == "rising_trend")
     # Day 11 is the first with entries spread over >= 10 days: earlier week (days -2..4) has
-    # days 0, 2, 4 at worst 2 -> mean 2.0; later week (days 5..11) has days 6 (2), 7, 9, 11 (4)
-    # -> 14 / 4 = 3.5: +1.5 points is +75 %, a meaningful rise.
+    # days 0, 2, 4 at worst 2 -> median 2; later week (days 5..11) has days 6 (2), 7, 9, 11 (4)
+    # -> median 4: +2 points, a meaningful rise.
     assert first.day == D0 + dt.timedelta(days=11)
     assert (first.action, first.stop_progression) == ("see_clinician", True)
-    assert "2.0 -> 3.5" in first.reason
+    assert "2.0 -> 4.0" in first.reason
+
+
+def test_one_bad_day_is_a_step_back_not_a_trend() -> None:
+    entries = [day(i, rest=1, during=1, morning=1) for i in range(0, 14, 2)] + [day(14, rest=1, during=7)]
+    d = current(entries, 3, RULES)
+    assert (d.action, d.rule) == ("step_back", "pain_too_high")
 
 
 def test_a_stable_fortnight_is_not_a_trend() -> None:
