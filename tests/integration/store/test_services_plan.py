@@ -1,0 +1,74 @@
+"""Care plans are made by the care room from the stored result, stored, and never outlive it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hipcheck import services
+from hipcheck.care.models import PlanOptions
+from hipcheck.care.plan import make_plan
+from hipcheck.engine import CompiledModel
+from hipcheck.errors import NotFound
+from hipcheck.store.unit_of_work import Store
+
+TODAY = dt.date(2026, 3, 10)
+
+
+def _outer_hip(store: Store, model: CompiledModel) -> str:
+    aid = services.start_assessment(uow=store, model=model, age=45, sex="female").id
+    services.answer_many(
+        uow=store,
+        model=model,
+        assessment_id=aid,
+        answers={"loc_outer_hip": "yes", "loc_groin": "no", "rf_fever_unwell": "no"},
+    )
+    return aid
+
+
+def test_plan_is_the_care_rooms_plan_for_the_stored_result(store: Store, model: CompiledModel) -> None:
+    aid = _outer_hip(store, model)
+    options = PlanOptions(equipment=["band"], days_per_week=4)
+    stored = services.plan(uow=store, model=model, assessment_id=aid, options=options)
+    state = services.get_assessment(uow=store, assessment_id=aid)
+    assert stored.plan == make_plan(model.kb, state.result, options)
+    assert services.get_plan(uow=store, assessment_id=aid) == stored
+    assert services.current_plan(uow=store, model=model, assessment_id=aid) == stored
+
+
+def test_a_new_answer_or_back_drops_the_plan_made_from_the_old_result(
+    store: Store, model: CompiledModel
+) -> None:
+    aid = _outer_hip(store, model)
+    services.plan(uow=store, model=model, assessment_id=aid)
+    services.answer(uow=store, model=model, assessment_id=aid, finding_id="rf_fever_unwell", value="yes")
+    assert services.get_plan(uow=store, assessment_id=aid) is None
+    # A fresh plan follows the new (emergency) result: what to do now, no exercises.
+    emergency = services.current_plan(uow=store, model=model, assessment_id=aid)
+    assert emergency.plan.triage_level.value == "emergency"
+    assert emergency.plan.exercises == []
+    services.back(uow=store, model=model, assessment_id=aid)
+    assert services.get_plan(uow=store, assessment_id=aid) is None
+
+
+def test_plan_for_an_unknown_assessment(store: Store, model: CompiledModel) -> None:
+    with pytest.raises(NotFound):
+        services.plan(uow=store, model=model, assessment_id="nope")
+    with pytest.raises(NotFound):
+        services.get_plan(uow=store, assessment_id="nope")
+
+
+def test_a_red_flag_in_the_diary_stops_progression(store: Store, model: CompiledModel) -> None:
+    aid = _outer_hip(store, model)
+    services.plan(uow=store, model=model, assessment_id=aid)
+    services.add_diary_entry(
+        uow=store,
+        model=model,
+        assessment_id=aid,
+        entry={"day": "2026-03-09", "pain_rest": 1, "new_red_flags": ["rf_fever_unwell"]},
+        today=TODAY,
+    )
+    decision = services.progress(uow=store, model=model, assessment_id=aid)
+    assert decision.stop_progression
+    assert decision.action == "retriage"
