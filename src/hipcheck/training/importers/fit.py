@@ -635,11 +635,14 @@ def decode_fit(data: bytes, *, records: bool = False, check_crc: bool = True) ->
                         ts[i] = resolved[p]
             rec_pos.append(positions)
             rec_cols.append(cols)
-        if error is not None:
+        if error is not None and error.offset < walk_end:
             _fail(out, error.offset, error.reason)
             break
         if truncated:
             _fail(out, total, f"the file is cut off: it ends at byte {total} of {body_end + 2}")
+            break
+        if error is not None:
+            _fail(out, error.offset, error.reason)
             break
         if check_crc:
             stored = int.from_bytes(data[body_end : body_end + 2], "little")
