@@ -55,9 +55,6 @@ def model() -> CompiledModel:
     """The real knowledge base, compiled once for the whole run (the app would do the same)."""
     return compile_model(load_knowledge_base())
 
-        spec = importlib.util.spec_from_file_location(
-            "sc", "/work/main/tests/integration/store/conftest.py"
-
 
 def make_client(database_url: str, model: CompiledModel) -> TestClient:
     app = create_app(Settings(database_url=database_url, access_log=False))

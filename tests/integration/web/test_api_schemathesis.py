@@ -43,9 +43,7 @@ def _exercise(operation: Any, mode: GenerationMode, path_parameters: dict[str, A
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
 
     @given(case=strategy)
-    @settings(
-        max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
-    )
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     def run(case: Any) -> None:
         case.call_and_validate(checks=CHECKS)
 
