@@ -27,6 +27,7 @@ def _register() -> None:
     from hipcheck.cli import serve  # noqa: F401
     from hipcheck.cli import eval  # noqa: F401
     from hipcheck.cli import assessments, care  # noqa: F401
+    from hipcheck.cli import training  # noqa: F401
 
 
 def main() -> None:
