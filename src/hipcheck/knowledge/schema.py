@@ -361,3 +361,69 @@ class KnowledgeBase(Strict):
     corrections: dict[str, Correction]
     return_to_run: ReturnToRun
     seed_concepts: dict[str, SeedConcept] = Field(default_factory=dict)
+
+
+# --- HAGOS questionnaire (hagos.yaml; loaded by knowledge.hagos_data, not part of KnowledgeBase) --
+
+HagosSubscaleId = Literal[
+    "symptoms", "pain", "adl", "sport_recreation", "physical_activity", "quality_of_life"
+]
+
+
+class HagosOption(Strict):
+    """One answer box; value 0 = no problem ... 4 = extreme problem (as scored before normalising)."""
+
+    value: int = Field(ge=0, le=4)
+    label: str
+
+
+class HagosItem(Strict):
+    id: str = Field(pattern=r"^(S|P|A|SP|PA|Q)[0-9]{1,2}$", description="item code on the LK 1.0 form")
+    subscale: HagosSubscaleId
+    text: str
+    options: list[HagosOption] = Field(min_length=5, max_length=5)
+
+    @model_validator(mode="after")
+    def _options_in_order(self) -> HagosItem:
+        if [o.value for o in self.options] != [0, 1, 2, 3, 4]:
+            raise ValueError("options must be listed with values 0, 1, 2, 3, 4 in order")
+        return self
+
+
+class HagosSubscale(Strict):
+    id: HagosSubscaleId
+    name: str
+    intro: str | None = Field(default=None, description="lead-in shown before the subscale's items")
+    min_answered: int = Field(ge=1, description="fewest answered items for a score (missing-item rule)")
+
+
+class Hagos(Strict):
+    """The Copenhagen Hip and Groin Outcome Score: items, subscales, scoring and missing-item rule."""
+
+    name: str
+    version: str
+    recall_period: str
+    instructions: str
+    scoring: str = Field(description="how a subscale score is computed, in words")
+    missing_rule: str
+    subscales: list[HagosSubscale] = Field(min_length=6, max_length=6)
+    items: list[HagosItem] = Field(min_length=37, max_length=37)
+    source: Source
+    wording_note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Hagos:
+        ids = [i.id for i in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("item ids must be unique")
+        subscale_ids = [s.id for s in self.subscales]
+        if len(set(subscale_ids)) != len(subscale_ids):
+            raise ValueError("subscale ids must be unique")
+        for sub in self.subscales:
+            count = sum(1 for i in self.items if i.subscale == sub.id)
+            if not 1 <= sub.min_answered <= count:
+                raise ValueError(f"subscale {sub.id}: min_answered must be 1..{count} (its item count)")
+        return self
+
+    def items_of(self, subscale: HagosSubscaleId) -> list[HagosItem]:
+        return [i for i in self.items if i.subscale == subscale]
