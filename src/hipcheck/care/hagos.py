@@ -15,15 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from hipcheck.care.models import HagosResult, HagosSubscaleId, HagosSubscaleScore
-from hipcheck.errors import InvalidInput
-from hipcheck.knowledge.schema import KnowledgeBase
+from hipcheck.care.models import HagosResult, HagosSubscaleScore
+from hipcheck.errors import InvalidInput, KnowledgeBaseError
+from hipcheck.knowledge.schema import Hagos, HagosSubscaleId, KnowledgeBase
 
 ITEM_MIN = 0
 ITEM_MAX = 4
 
 # Structure of the instrument (item ids as printed on the LK 1.0 form); the wording of each
-# question lives in the knowledge base.
+# question and the missing-item rule also live in the knowledge base (hagos.yaml), which must
+# agree with this structure (checked when an instrument is passed, and by the tests).
 SUBSCALES: dict[HagosSubscaleId, tuple[str, tuple[str, ...]]] = {
     "symptoms": ("Symptoms", tuple(f"S{i}" for i in range(1, 8))),
     "pain": ("Pain", tuple(f"P{i}" for i in range(1, 11))),
@@ -40,10 +41,13 @@ def min_answered(items: int) -> int:
     return (items + 1) // 2
 
 
-def subscale_score(answers: Sequence[int | None]) -> float | None:
-    """Score one subscale from its item answers (None = missing), or None if too many are missing."""
+def subscale_score(answers: Sequence[int | None], needed: int | None = None) -> float | None:
+    """Score one subscale from its item answers (None = missing), or None if too many are missing.
+
+    `needed` is the fewest answers for a score (default: half the items, rounded up)."""
     answered = [a for a in answers if a is not None]
-    if not answers or len(answered) < min_answered(len(answers)):
+    need = min_answered(len(answers)) if needed is None else needed
+    if not answers or not answered or len(answered) < need:
         return None
     mean = sum(answered) / len(answered)
     return round(100.0 - mean * 100.0 / ITEM_MAX, 1)
@@ -67,9 +71,26 @@ def _check(responses: Mapping[str, int | None]) -> dict[str, int | None]:
     return clean
 
 
-def score_responses(responses: Mapping[str, int | None], *, day: dt.date) -> HagosResult:
+def _needed(instrument: Hagos | None) -> dict[HagosSubscaleId, int]:
+    """Fewest answers per subscale: from the knowledge base's instrument when given."""
+    if instrument is None:
+        return {sid: min_answered(len(items)) for sid, (_, items) in SUBSCALES.items()}
+    layout = {s.id: tuple(i.id for i in instrument.items_of(s.id)) for s in instrument.subscales}
+    expected = {sid: items for sid, (_, items) in SUBSCALES.items()}
+    if layout != expected:
+        raise KnowledgeBaseError(
+            ["hagos.yaml: hagos: items: subscales and item ids differ from the HAGOS form"]
+        )
+    return {s.id: s.min_answered for s in instrument.subscales}
+
+
+def score_responses(
+    responses: Mapping[str, int | None], *, day: dt.date, instrument: Hagos | None = None
+) -> HagosResult:
     """Score a questionnaire: item id -> 0..4 (0 = no problem) or None / absent for missing."""
     clean = _check(responses)
+    needed = _needed(instrument)
+    names = {s.id: s.name for s in instrument.subscales} if instrument else {}
     scores = []
     for sid, (name, items) in SUBSCALES.items():
         values = [clean[i] for i in items]
@@ -77,8 +98,8 @@ def score_responses(responses: Mapping[str, int | None], *, day: dt.date) -> Hag
         scores.append(
             HagosSubscaleScore(
                 subscale=sid,
-                name=name,
-                score=subscale_score(values),
+                name=names.get(sid, name),
+                score=subscale_score(values, needed[sid]),
                 answered=answered,
                 missing=len(items) - answered,
                 items=len(items),
@@ -87,7 +108,10 @@ def score_responses(responses: Mapping[str, int | None], *, day: dt.date) -> Hag
     return HagosResult(day=day, responses=clean, subscales=scores)
 
 
-def score(kb: KnowledgeBase, responses: Mapping[str, int | None], *, day: dt.date) -> HagosResult:
-    """Entry point for services: the knowledge base holds the questions, not the scoring."""
-    del kb  # scoring needs only the instrument's structure
-    return score_responses(responses, day=day)
+def score(
+    source: KnowledgeBase | Hagos | None, responses: Mapping[str, int | None], *, day: dt.date
+) -> HagosResult:
+    """Entry point for services: pass the HAGOS instrument (knowledge.hagos_data.load_hagos()) to
+    score with its missing-item rule; the knowledge base itself holds no HAGOS data, so with it
+    (or None) the built-in rule above is used - the same rule, checked by the tests."""
+    return score_responses(responses, day=day, instrument=source if isinstance(source, Hagos) else None)

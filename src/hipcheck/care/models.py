@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hipcheck.knowledge.schema import Dose, Phase, TriageLevel
+from hipcheck.knowledge.schema import Dose, HagosSubscaleId, Phase, TriageLevel
 
 EXCLUSION_THRESHOLD = 0.05
 """A condition at or above this posterior probability is 'plausible': an exercise or care item
@@ -269,10 +269,6 @@ class ProgressDecision(Frozen):
 
 
 # --- HAGOS ---------------------------------------------------------------------------------
-
-HagosSubscaleId = Literal[
-    "symptoms", "pain", "adl", "sport_recreation", "physical_activity", "quality_of_life"
-]
 
 
 class HagosSubscaleScore(Frozen):

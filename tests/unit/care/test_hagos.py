@@ -117,3 +117,27 @@ def test_scores_stay_in_range_and_worse_answers_never_raise_a_score(responses: d
     for a, b in zip(r.subscales, r2.subscales, strict=True):
         if a.score is not None:
             assert b.score is not None and b.score <= a.score
+
+
+def test_the_knowledge_base_instrument_agrees_with_the_scorer() -> None:
+    from hipcheck.care.hagos import min_answered, score
+    from hipcheck.knowledge.hagos_data import load_hagos
+
+    hagos = load_hagos()
+    for sub in hagos.subscales:
+        items = tuple(i.id for i in hagos.items_of(sub.id))
+        assert items == SUBSCALES[sub.id][1]
+        assert sub.min_answered == min_answered(len(items))
+    partial = answers(
+        S=[1, None, None, None, 2, 1, 0],
+        P=[4, 4, 2, 2, None, None, None, None, None, None],
+        A=[1, 0, 0, None, None],
+        SP=[None, None, None, None, 0, 0, 0, 4],
+        PA=[None, 2],
+        Q=[1, None, None, None, 0],
+    )
+    with_kb = score(hagos, partial, day=DAY)
+    built_in = score_responses(partial, day=DAY)
+    assert [s.score for s in with_kb.subscales] == [s.score for s in built_in.subscales]
+    assert [s.score for s in with_kb.subscales] == [75.0, None, 91.7, 75.0, 50.0, None]
+    assert with_kb.subscales[0].name == hagos.subscales[0].name
