@@ -191,6 +191,8 @@ def _gunzip(data: bytes, label: str) -> bytes:
         raise ImportFileError(label, "the .gz file is damaged") from None
     if len(out) > MAX_FILE_BYTES:
         raise _too_large(label, len(out))
+    if not decompressor.eof:
+        raise ImportFileError(label, "the .gz file is damaged or cut off")
     return out
 
 

@@ -168,6 +168,7 @@ class FitDecoded:
     activities: list[dict[str, Number | None]] = field(default_factory=list)
     records: RecordArrays | None = None
     chained_files: int = 0
+    crc_ok: bool = True
     error: str | None = None
     error_offset: int | None = None
 
@@ -601,6 +602,7 @@ def decode_fit(data: bytes, *, records: bool = False, check_crc: bool = True) ->
         if check_crc and header_size >= 14:
             header_crc = int.from_bytes(data[pos + 12 : pos + 14], "little")
             if header_crc and header_crc != _crc_scalar(data[pos : pos + 12]):
+                out.crc_ok = False
                 _fail(out, pos, "the FIT header's checksum does not match: the file is damaged")
                 break
         body_start = pos + header_size
@@ -647,6 +649,7 @@ def decode_fit(data: bytes, *, records: bool = False, check_crc: bool = True) ->
         if check_crc:
             stored = int.from_bytes(data[body_end : body_end + 2], "little")
             if stored != crc16(memoryview(data)[pos:body_end]):
+                out.crc_ok = False
                 _fail(out, body_end, "the file's checksum does not match: the file is damaged")
                 break
         pos = body_end + 2
@@ -695,6 +698,8 @@ def read_fit(data: bytes, name: str) -> ParsedFile:
         kind = _FILE_TYPES.get(decoded.file_types[0], f"type {decoded.file_types[0]}")
         raise ImportFileError(name, f"this FIT file is a {kind} file, not a recorded activity")
     summaries = [s for s in decoded.sessions if _usable(s)] or [s for s in decoded.laps if _usable(s)]
+    if not decoded.crc_ok:
+        raise ImportFileError(name, f"{decoded.error}, so its numbers cannot be trusted")
     if decoded.error is not None:
         if not summaries:
             raise ImportFileError(
