@@ -164,16 +164,30 @@ def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime
     row.updated_at = now
 
 
-def _reassess(uow: UnitOfWork, model: CompiledModel, row: AssessmentRow, now: dt.datetime) -> None:
-    """Recompute the result from the stored answers; any stored plan was made from the old one."""
-    evidence = _evidence(row.age, row.sex, [(a.finding_id, a.value) for a in row.answers])
-    _store_result(row, _evaluate(model, evidence), now)
+def _reassess(
+    uow: UnitOfWork,
+    model: CompiledModel,
+    row: AssessmentRow,
+    answers: list[tuple[str, Answer]],
+    now: dt.datetime,
+) -> AssessmentResult:
+    """Store the engine's result for `answers` (the assessment's answers after the change).
+
+    Any stored plan was made from the old result, so it goes: a plan must never outlive the
+    triage it was built for.
+    """
+    result = _evaluate(model, _evidence(row.age, row.sex, answers))
+    _store_result(row, result, now)
     uow.plans.delete_for(row.id)
+    return result
 
 
-def _state(row: AssessmentRow) -> AssessmentState:
-    if row.result is None:  # pragma: no cover - every stored assessment has a result
-        raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
+def _state(row: AssessmentRow, result: AssessmentResult | None = None) -> AssessmentState:
+    """The value object of a row; `result` saves re-validating the JSON just computed."""
+    if result is None:
+        if row.result is None:  # pragma: no cover - every stored assessment has a result
+            raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
+        result = AssessmentResult.model_validate(row.result)
     return AssessmentState(
         id=row.id,
         age=row.age,
@@ -191,7 +205,7 @@ def _state(row: AssessmentRow) -> AssessmentState:
             )
             for a in row.answers
         ],
-        result=AssessmentResult.model_validate(row.result),
+        result=result,
     )
 
 
@@ -258,7 +272,7 @@ def start_assessment(
         row = AssessmentRow(id=_new_id(), age=age, sex=sex_.value, created_at=now)
         _store_result(row, result, now)
         tx.assessments.add(row)
-        state = _state(row)
+        state = _state(row, result)
         tx.commit()
     return state
 
@@ -295,13 +309,15 @@ def answer_many(
         checked.append((finding_id, _answer_value(value)))
     now = now or _now()
     with uow() as tx:
-        row = tx.assessments.get(assessment_id)
+        row = tx.assessments.get(assessment_id, for_update=True)
+        # The engine runs before the first write, so SQLite's write lock is held only briefly.
+        before = [(a.finding_id, _answer_value(a.value)) for a in row.answers]
+        result = _reassess(tx, model, row, before + checked, now)
         tx.assessments.append_step(
             row,
             [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in checked],
         )
-        _reassess(tx, model, row, now)
-        state = _state(row)
+        state = _state(row, result)
         tx.commit()
     return state
 
@@ -312,11 +328,14 @@ def back(
     """Undo the last step of answers; the result goes back to what it was before them."""
     now = now or _now()
     with uow() as tx:
-        row = tx.assessments.get(assessment_id)
-        if not tx.assessments.drop_last_step(row):
+        row = tx.assessments.get(assessment_id, for_update=True)
+        if not row.answers:
             raise Conflict("there is no answer to undo yet", field="assessment_id")
-        _reassess(tx, model, row, now)
-        state = _state(row)
+        last_step = max(a.step for a in row.answers)
+        kept = [(a.finding_id, _answer_value(a.value)) for a in row.answers if a.step != last_step]
+        result = _reassess(tx, model, row, kept, now)
+        tx.assessments.drop_last_step(row)
+        state = _state(row, result)
         tx.commit()
     return state
 
@@ -391,7 +410,10 @@ def assess_case(
             plan=care_plan.model_dump(mode="json"),
         )
         tx.plans.add(plan_row)
-        outcome = CaseOutcome(assessment=_state(row), plan=_stored_plan(plan_row))
+        outcome = CaseOutcome(
+            assessment=_state(row, result),
+            plan=StoredPlan(assessment_id=row.id, created_at=now, options=options, plan=care_plan),
+        )
         tx.commit()
     return outcome
 

@@ -23,15 +23,20 @@ class AssessmentRepository:
         self.session.add(row)
         self.session.flush()
 
-    def find(self, assessment_id: str) -> AssessmentRow | None:
-        return self.session.scalar(
+    def find(self, assessment_id: str, *, for_update: bool = False) -> AssessmentRow | None:
+        """The assessment with its answers; `for_update` locks its row (PostgreSQL) so that two
+        answers to the same assessment are written one after the other."""
+        stmt = (
             select(AssessmentRow)
             .where(AssessmentRow.id == assessment_id)
             .options(selectinload(AssessmentRow.answers))
         )
+        if for_update:
+            stmt = stmt.with_for_update(of=AssessmentRow)
+        return self.session.scalar(stmt)
 
-    def get(self, assessment_id: str) -> AssessmentRow:
-        row = self.find(assessment_id)
+    def get(self, assessment_id: str, *, for_update: bool = False) -> AssessmentRow:
+        row = self.find(assessment_id, for_update=for_update)
         if row is None:
             raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
         return row
