@@ -24,7 +24,7 @@ class Body(BaseModel):
 
 
 class StartAssessment(Body):
-    age: int = Field(ge=10, le=100, description="age in years")
+    age: int = Field(ge=10, le=100, strict=True, description="age in years")
     sex: Sex
 
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipcheck import services
-from hipcheck.care.diary import DiaryEntry, Pain
-from hipcheck.care.models import PlanOptions, ProgressDecision
+from hipcheck.care.diary import DiaryEntry
+from hipcheck.care.models import PlanOptions, ProgressDecision, TrainingNumbers
 from hipcheck.errors import NotFound
 from hipcheck.services import StoredPlan
 from hipcheck.web.deps import ModelDep, StoreDep
@@ -21,17 +21,56 @@ AssessmentId = Annotated[str, Path(description="the assessment's id", max_length
 Day = Annotated[dt.date, Path(description="the diary day, YYYY-MM-DD")]
 
 
+# JSON booleans are not numbers: pydantic's lax mode would store `true` as pain 1.
+StrictPain = Annotated[int, Field(ge=0, le=10, strict=True)]
+StrictMinutes = Annotated[float, Field(ge=0.0, le=1440.0, strict=True)]
+StrictDistance = Annotated[float, Field(ge=0.0, strict=True)]
+
+
+class DiaryEntryBody(DiaryEntry):
+    """A diary day as the API accepts it (numbers must be JSON numbers)."""
+
+    pain_rest: StrictPain = Field(description="pain at rest today, 0-10")
+    pain_during: StrictPain | None = Field(
+        default=None, description="worst pain during running or the rehab exercises; null = no activity"
+    )
+    pain_after: StrictPain | None = Field(default=None, description="pain in the hours after the activity")
+    pain_next_morning: StrictPain | None = Field(
+        default=None, description="pain on getting up the following morning"
+    )
+    morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440, strict=True)] | None = None
+    run_minutes: StrictMinutes = 0.0
+
+
+class TrainingNumbersBody(TrainingNumbers):
+    weekly_distance_km: StrictDistance | None = None
+    longest_recent_run_km: StrictDistance | None = None
+    shoe_distance_km: StrictDistance | None = None
+
+
+class PlanOptionsBody(PlanOptions):
+    """Plan options as the API accepts them (numbers must be JSON numbers)."""
+
+    days_per_week: Annotated[int, Field(ge=1, le=7, strict=True)] = Field(
+        default=3, description="exercise sessions a week"
+    )
+    days_since_onset: Annotated[int, Field(ge=0, le=3650, strict=True)] | None = Field(
+        default=None, description="days since the pain started (or last flared)"
+    )
+    training: TrainingNumbersBody | None = None
+
+
 class DiaryChanges(BaseModel):
     """Fields of a diary entry to change; the day itself cannot change."""
 
     model_config = ConfigDict(extra="forbid")
 
-    pain_rest: Pain | None = None
-    pain_during: Pain | None = None
-    pain_after: Pain | None = None
-    pain_next_morning: Pain | None = None
-    morning_stiffness_minutes: int | None = Field(default=None, ge=0, le=1440)
-    run_minutes: float | None = Field(default=None, ge=0.0, le=1440.0)
+    pain_rest: StrictPain | None = None
+    pain_during: StrictPain | None = None
+    pain_after: StrictPain | None = None
+    pain_next_morning: StrictPain | None = None
+    morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440, strict=True)] | None = None
+    run_minutes: StrictMinutes | None = None
     exercises_done: list[str] | None = Field(default=None, max_length=50)
     new_red_flags: list[str] | None = Field(default=None, max_length=50)
     notes: str | None = Field(default=None, max_length=2000)
@@ -49,9 +88,10 @@ def get_plan(assessment_id: AssessmentId, store: StoreDep, model: ModelDep) -> S
     summary="Make a new care plan with these options (equipment, days a week, days since onset)",
 )
 def make_plan(
-    assessment_id: AssessmentId, options: PlanOptions, store: StoreDep, model: ModelDep
+    assessment_id: AssessmentId, options: PlanOptionsBody, store: StoreDep, model: ModelDep
 ) -> StoredPlan:
-    return services.plan(uow=store, model=model, assessment_id=assessment_id, options=options)
+    plain = PlanOptions.model_validate(options.model_dump())
+    return services.plan(uow=store, model=model, assessment_id=assessment_id, options=plain)
 
 
 @router.get("/progress", response_model=ProgressDecision, summary="Today's level and why, from the diary")
@@ -70,8 +110,11 @@ def list_diary(assessment_id: AssessmentId, store: StoreDep) -> list[DiaryEntry]
     status_code=status.HTTP_201_CREATED,
     summary="Add a day to the diary (409 if that day already has an entry)",
 )
-def add_diary(assessment_id: AssessmentId, entry: DiaryEntry, store: StoreDep, model: ModelDep) -> DiaryEntry:
-    return services.add_diary_entry(uow=store, model=model, assessment_id=assessment_id, entry=entry)
+def add_diary(
+    assessment_id: AssessmentId, entry: DiaryEntryBody, store: StoreDep, model: ModelDep
+) -> DiaryEntry:
+    plain = DiaryEntry.model_validate(entry.model_dump())
+    return services.add_diary_entry(uow=store, model=model, assessment_id=assessment_id, entry=plain)
 
 
 @router.get("/diary/{day}", response_model=DiaryEntry, summary="One diary day")
