@@ -96,7 +96,14 @@ def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
         log_post = log_post + model.log_lr_yes[:, idx.yes].sum(axis=1)
     if idx.no.size:
         log_post = log_post + model.log_lr_no[:, idx.no].sum(axis=1)
-    return Posterior(prior=normalise(demographic), probability=normalise(log_post), index=idx)
+    prior = normalise(demographic)
+    if model.params.normalisation == "one_vs_rest":
+        # Each condition against "not this condition", with the general hip-pain population
+        # standing in for the rest: odds = prior odds x product of LRs. Does not sum to 1.
+        log_odds = np.log(prior) - np.log1p(-np.minimum(prior, 1 - 1e-12)) + (log_post - demographic)
+        probability: FloatArray = 1.0 / (1.0 + np.exp(-log_odds))
+        return Posterior(prior=prior, probability=probability, index=idx)
+    return Posterior(prior=prior, probability=normalise(log_post), index=idx)
 
 
 def _answer_text(model: CompiledModel, finding_id: str, answer: Answer) -> str:

@@ -13,6 +13,7 @@ log-odds scale: logit(p') = logit(base) + w * (logit(p) - logit(base)), with w =
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +33,8 @@ _P_MAX = 0.995
 class EngineParams:
     """Tunable numbers of the engine (no medical content: weights and stopping thresholds)."""
 
+    normalisation: Literal["softmax", "one_vs_rest"] = "softmax"
+    """softmax: one cause, probabilities sum to 1; one_vs_rest: each condition against the rest."""
     clinician_weight: float = 0.5
     """Share of an examiner-test likelihood's log-odds effect kept when the runner self-reports."""
     evidence_weight: float = 1.0

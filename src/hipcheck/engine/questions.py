@@ -127,6 +127,8 @@ def plan_next(
         return QuestionPlan(None, True, "a red flag or finding needs emergency care now")
 
     completion = _rule_completion(model, evidence, set(askable), probability, triage_level)
+    if completion is None:
+        completion = _escalation_completion(model, evidence, set(askable), probability, triage_level)
     if completion is not None:
         return QuestionPlan(completion, False, None)
 
@@ -212,6 +214,35 @@ def _rule_completion(
             expected_gain=0.0,
         )
     return None
+
+
+def _escalation_completion(
+    model: CompiledModel,
+    evidence: Evidence,
+    askable: set[str],
+    probability: FloatArray,
+    level: TriageLevel,
+) -> NextQuestion | None:
+    """A likely condition's escalation that one unasked finding would trigger, raising triage."""
+    yes = {f for f, a in evidence.answers.items() if a == "yes"}
+    candidates: list[tuple[int, float, str, str]] = []
+    for ci in np.flatnonzero(probability >= model.params.rule_relevance).tolist():
+        cond = model.condition(ci)
+        p = float(probability[ci])
+        for esc in cond.escalations:
+            if esc.level <= level or not esc.if_present:
+                continue
+            needed = esc.min_probability or model.params.escalation_min_probability
+            if p < needed:
+                continue
+            missing = [f for f in esc.if_present if f not in yes]
+            if len(missing) == 1 and missing[0] in askable:
+                candidates.append((esc.level.rank, p, missing[0], cond.name))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
+    _, _, finding_id, name = candidates[0]
+    return NextQuestion(finding_ids=[finding_id], reason=f"checks whether {name} needs care sooner")
 
 
 def _reason(model: CompiledModel, probability: FloatArray, finding: int, open_mnm: list[str]) -> str:

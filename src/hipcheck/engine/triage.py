@@ -125,9 +125,11 @@ def baseline_level(model: CompiledModel, probability: FloatArray) -> tuple[int, 
     """(level rank, condition index): the highest level L whose conditions (default >= L) hold at
     least `median_share` of the probability, and the most likely condition with default L."""
     share = model.params.median_share
+    # Shares of the differential (one-vs-rest probabilities need not sum to 1).
+    weights = probability / max(float(probability.sum()), 1e-12)
     rank = 0
     for level in range(len(LEVELS) - 1, 0, -1):
-        if float(probability[model.default_level >= level].sum()) >= share:
+        if float(weights[model.default_level >= level].sum()) >= share:
             rank = level
             break
     at_level = np.flatnonzero(model.default_level == rank)
