@@ -10,7 +10,9 @@ and labels. The rules it applies:
   the plausible causes would favour but another plausible condition forbids are listed with the
   conditions that ruled them out.
 - Exercises (3-6) are those favoured by the top causes (at most three plausible conditions),
-  closest to the current phase first, one per cause before a second for any cause.
+  closest to the current phase first, one per cause before a second for any cause. Only
+  exercises some plausible condition favours are offered, so when the knowledge base favours
+  fewer than three the plan has fewer (none for e.g. a hernia) rather than padding.
 - Phase: the first 48 h after onset are "calm down", then "restore" up to day 14, then
   "strengthen"; `PlanOptions.phase` overrides. Symptom care follows the phase and the hours
   since onset given by each care component (e.g. ice in the first 48 h, heat after them).
@@ -172,14 +174,14 @@ def _condition_item(cond: Condition, text: str) -> PlanItem:
     return PlanItem(id=cond.id, title=cond.name, text=text, details=details, sources=list(cond.sources))
 
 
-def _triage_items(kb: KnowledgeBase, result: AssessmentResult) -> list[PlanItem]:
-    """The triage instruction, then each red flag or condition that set the level."""
+def _triage_items(kb: KnowledgeBase, result: AssessmentResult, floor: TriageLevel) -> list[PlanItem]:
+    """The triage instruction, then each red flag or condition that raised triage to `floor` or above."""
     items: list[PlanItem] = []
     detail_items: list[PlanItem] = []
     sources: list[str] = []
     seen: set[str] = set()
     for reason in result.triage.reasons:
-        if reason.id in seen:
+        if reason.id in seen or reason.level < floor:
             continue
         seen.add(reason.id)
         if reason.kind == "red_flag" and reason.id in kb.red_flags:
@@ -194,7 +196,7 @@ def _triage_items(kb: KnowledgeBase, result: AssessmentResult) -> list[PlanItem]
                 )
             )
             sources += rule.sources
-        elif reason.id in kb.conditions and reason.level >= TriageLevel.see_clinician:
+        elif reason.id in kb.conditions:
             cond = kb.conditions[reason.id]
             detail_items.append(_condition_item(cond, reason.text))
             sources += cond.sources
@@ -302,7 +304,7 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
     plan = Plan(
         triage_level=level,
         now_only=False,
-        now=_triage_items(kb, result),
+        now=_triage_items(kb, result, TriageLevel.see_clinician),
         conditions=refs,
         current_phase=phase,
         days_since_onset=options.days_since_onset,
@@ -329,11 +331,16 @@ def _now_only_plan(
     refs: list[ConditionRef],
 ) -> Plan:
     """Urgent / emergency: what to do now and nothing else."""
-    items = _triage_items(kb, result)
-    suspects = {r.id for r in result.triage.reasons if r.id in kb.conditions}
-    for rid in (r.id for r in result.triage.reasons if r.id in kb.red_flags):
+    items = _triage_items(kb, result, TriageLevel.urgent)
+    serious = [r for r in result.triage.reasons if r.level >= TriageLevel.urgent]
+    suspects = {r.id for r in serious if r.id in kb.conditions}
+    for rid in (r.id for r in serious if r.id in kb.red_flags):
         suspects.update(kb.red_flags[rid].suspects)
     suspects.update(c for c in plausible if kb.conditions[c].default_triage >= TriageLevel.urgent)
+    # Protective care (e.g. crutches) only for the serious suspects, never routine self-care.
+    suspects = {
+        c for c in suspects if c in kb.conditions and kb.conditions[c].default_triage >= TriageLevel.urgent
+    }
     for comp in kb.care.values():
         if comp.kind != "relative_rest" or not suspects.intersection(comp.indications):
             continue
@@ -354,6 +361,16 @@ def _now_only_plan(
     return plan.model_copy(update={"sources": _plan_sources(plan)})
 
 
+def favoured_by(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Exercise id -> condition ids that favour it (the exercise's `favours` and each condition's
+    `favoured_exercises` both count)."""
+    out: dict[str, set[str]] = {eid: set(ex.favours) for eid, ex in kb.exercises.items()}
+    for cond in kb.conditions.values():
+        for eid in cond.favoured_exercises:
+            out.setdefault(eid, set()).add(cond.id)
+    return out
+
+
 def choose_exercises(
     kb: KnowledgeBase,
     plausible: dict[str, ConditionScore],
@@ -361,48 +378,60 @@ def choose_exercises(
     phase: Phase,
     options: PlanOptions,
 ) -> tuple[list[PlannedExercise], list[ExcludedExercise]]:
-    """3-6 exercises for the top causes, safe for every plausible condition; and the excluded ones."""
+    """Up to 6 exercises for the top causes, safe for every plausible condition; and the excluded.
+
+    Only exercises that some plausible condition favours are offered: when the knowledge base
+    favours fewer than three for the plausible causes the plan has fewer rather than padding.
+    """
+    favours = favoured_by(kb)
     excluded: list[ExcludedExercise] = []
     usable: list[Exercise] = []
     for ex in kb.exercises.values():
+        fans = favours.get(ex.id, set()) & plausible.keys()
+        if not fans:
+            continue
         ruled = _ruled_out(ex.forbids, plausible, kb)
         if ruled:
-            if any(c in plausible for c in ex.favours):
-                excluded.append(ExcludedExercise(id=ex.id, name=ex.name, ruled_out_by=ruled))
-            continue
-        if _has_equipment(ex, options) and _phase_distance(ex, phase) <= 1:
+            excluded.append(ExcludedExercise(id=ex.id, name=ex.name, ruled_out_by=ruled))
+        elif _has_equipment(ex, options):
             usable.append(ex)
 
-    def key(ex: Exercise, for_id: str | None) -> tuple[int, float, int, str]:
-        fav = [plausible[c].probability for c in ex.favours if c in plausible]
-        p = plausible[for_id].probability if for_id else max(fav, default=0.0)
-        return (_phase_distance(ex, phase), -p, _KIND_ORDER.get(ex.kind, 9), ex.id)
+    def key(ex: Exercise, for_id: str | None, reach: int) -> tuple[int, float, int, int, str]:
+        fans = [c for c in favours[ex.id] if c in plausible]
+        cause = for_id or max(fans, key=lambda c: plausible[c].probability)
+        listed = kb.conditions[cause].favoured_exercises
+        order = listed.index(ex.id) if ex.id in listed else len(listed)
+        distance = _phase_distance(ex, phase)
+        return (
+            distance if distance > reach else 0,
+            -plausible[cause].probability,
+            order,
+            _KIND_ORDER.get(ex.kind, 9),
+            ex.id,
+        )
 
     chosen: list[Exercise] = []
-    # One for each top cause first (most likely cause first), then the best of the rest.
-    for cause in top:
-        options_for = sorted(
-            (e for e in usable if cause.id in e.favours and e not in chosen), key=lambda e: key(e, cause.id)
+    for reach in (1, 2, 3):
+        # Closest to the current phase first; widen the phase window only if too few.
+        near = [e for e in usable if _phase_distance(e, phase) <= reach]
+        # One for each top cause first (most likely cause first), then the best of the rest.
+        for cause in top:
+            fits = sorted(
+                (e for e in near if cause.id in favours[e.id] and e not in chosen),
+                key=lambda e: key(e, cause.id, 0),
+            )
+            if fits and not any(cause.id in favours[e.id] for e in chosen):
+                chosen.append(fits[0])
+        top_ids = {c.id for c in top}
+        rest = sorted(
+            (e for e in near if e not in chosen and top_ids & favours[e.id]), key=lambda e: key(e, None, 0)
         )
-        if options_for:
-            chosen.append(options_for[0])
-    top_ids = {c.id for c in top}
-    rest = sorted(
-        (e for e in usable if e not in chosen and top_ids.intersection(e.favours)), key=lambda e: key(e, None)
-    )
-    chosen += rest[: max(0, TARGET_EXERCISES - len(chosen))]
-    if len(chosen) < MIN_EXERCISES:
-        # Too few for the top causes alone: add ones that suit the other plausible conditions,
-        # then general exercises that favour no particular condition.
-        general = sorted(
-            (
-                e
-                for e in usable
-                if e not in chosen and (not e.favours or any(c in plausible for c in e.favours))
-            ),
-            key=lambda e: key(e, None),
-        )
-        chosen += general[: MIN_EXERCISES - len(chosen)]
+        chosen += rest[: max(0, TARGET_EXERCISES - len(chosen))]
+        if len(chosen) < MIN_EXERCISES:
+            others = sorted((e for e in near if e not in chosen), key=lambda e: key(e, None, 0))
+            chosen += others[: MIN_EXERCISES - len(chosen)]
+        if len(chosen) >= MIN_EXERCISES:
+            break
     chosen = chosen[:MAX_EXERCISES]
 
     planned = [
@@ -418,13 +447,13 @@ def choose_exercises(
             regression=ex.regression,
             phases=list(ex.phases),
             equipment=list(ex.equipment),
-            favoured_for=[c for c in ex.favours if c in plausible],
+            favoured_for=[c.id for c in plausible.values() if c.id in favours[ex.id]],
             cautions=list(ex.cautions),
             sources=list(ex.sources),
         )
         for ex in chosen
     ]
-    excluded.sort(key=lambda x: -max(r.probability for r in x.ruled_out_by))
+    excluded.sort(key=lambda x: (-max(r.probability for r in x.ruled_out_by), x.id))
     return planned, excluded
 
 
