@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from hipcheck import services
 from hipcheck.care.models import PlanOptions
 from hipcheck.errors import InvalidInput
+from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.web.charts import pain_chart
 from hipcheck.web.deps import ModelDep, StoreDep
 from hipcheck.web.pages.assessment import see_other
@@ -126,3 +127,34 @@ async def diary_add(request: Request, assessment_id: str, store: StoreDep, model
             entry={"day": day, **values},
         )
     return see_other(f"/assessments/{assessment_id}/diary")
+
+
+@router.get("/hagos")
+def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Response:
+    records = services.list_hagos(uow=store, assessment_id=assessment_id)
+    instrument = load_hagos()
+    sections = [(sub, instrument.items_of(sub.id)) for sub in instrument.subscales]
+    return render(
+        request,
+        "assessment/hagos.html",
+        {
+            "assessment_id": assessment_id,
+            "instrument": instrument,
+            "sections": sections,
+            "records": records,
+            "today": _today(),
+        },
+    )
+
+
+@router.post("/hagos")
+async def hagos_submit(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    form = await request.form()
+    instrument = load_hagos()
+    responses = {item.id: _int_or_none(form, item.id, lo=0, hi=4) for item in instrument.items}
+    if all(v is None for v in responses.values()):
+        raise InvalidInput("answer at least some of the questions", field="responses")
+    await run_in_threadpool(
+        services.submit_hagos, uow=store, model=model, responses=responses, assessment_id=assessment_id
+    )
+    return see_other(f"/assessments/{assessment_id}/hagos#history")
