@@ -25,7 +25,7 @@ from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, NotFound, UnknownFinding
-from hipcheck.knowledge.schema import Sex
+from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -554,19 +554,24 @@ def submit_hagos(
     uow: UnitOfWorkFactory,
     model: CompiledModel,
     responses: Mapping[str, int | None],
+    instrument: Hagos | None = None,
     day: dt.date | None = None,
     assessment_id: str | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> HagosRecord:
-    """Score a HAGOS questionnaire (item id -> 0..4 or None) and store it with its date."""
+    """Score a HAGOS questionnaire (item id -> 0..4 or None) and store it with its date.
+
+    `instrument` is the questionnaire of the knowledge base (`knowledge.hagos_data.load_hagos()`),
+    whose missing-item rule the care room applies; without it the care room's built-in rule is used.
+    """
     today = today or local_today()
     day = day or today
     if day > today:
         raise InvalidInput(
             f"HAGOS date {day.isoformat()} is in the future (today is {today.isoformat()})", field="day"
         )
-    result = score_hagos(model.kb, responses, day=day)
+    result = score_hagos(instrument if instrument is not None else model.kb, responses, day=day)
     now = now or _now()
     with uow() as tx:
         if assessment_id is not None:

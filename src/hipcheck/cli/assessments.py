@@ -23,7 +23,7 @@ from hipcheck.cli.app import app
 from hipcheck.cli.runtime import engine_model, opened_store
 from hipcheck.engine import CompiledModel
 from hipcheck.engine.evaluate import Case, parse_cases
-from hipcheck.errors import CaseFileError
+from hipcheck.errors import CaseFileError, InvalidInput
 from hipcheck.knowledge.schema import TriageLevel
 from hipcheck.store.unit_of_work import Store
 
@@ -192,10 +192,12 @@ def assess_command(
 
 @app.command("history")
 def history_command(
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Show at most this many.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Show at most this many.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List saved assessments, newest first."""
+    if limit is not None and limit < 1:
+        raise InvalidInput(f"--limit must be at least 1, not {limit}", field="limit")
     with opened_store() as store:
         rows = services.list_assessments(uow=store, limit=limit)
     if as_json:

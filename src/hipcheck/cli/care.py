@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
@@ -25,10 +26,11 @@ from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
 from hipcheck.cli.runtime import engine_model, opened_store, read_json_file, write_text_file
 from hipcheck.errors import InvalidInput
+from hipcheck.knowledge.hagos_data import load_hagos
+from hipcheck.knowledge.schema import Hagos
 
 AssessmentId = Annotated[str, typer.Argument(help="Assessment id (see `hipcheck history`).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly one JSON value.")]
-Pain = Annotated[int | None, typer.Option(min=0, max=10)]
 
 
 def _console() -> Console:
@@ -173,9 +175,9 @@ def plan_command(
             help="What you have: none, band, bench, ball, weight (repeat).",
         ),
     ] = None,
-    days: Annotated[int | None, typer.Option("--days", min=1, max=7, help="Exercise days a week.")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="Exercise days a week.")] = None,
     since: Annotated[
-        int | None, typer.Option("--days-since-onset", min=0, help="Days since the pain started.")
+        int | None, typer.Option("--days-since-onset", help="Days since the pain started.")
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen.")
@@ -218,7 +220,14 @@ def _plan_options(equipment: list[str] | None, days: int | None, since: int | No
         values["days_per_week"] = days
     if since is not None:
         values["days_since_onset"] = since
-    return PlanOptions.model_validate(values)
+    try:
+        return PlanOptions.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        flag = {"days_per_week": "--days", "days_since_onset": "--days-since-onset"}.get(
+            str(first["loc"][0]) if first["loc"] else "", "--equipment"
+        )
+        raise InvalidInput(f"{flag}: {first['msg']}", field=flag.lstrip("-")) from None
 
 
 # --- diary ---------------------------------------------------------------------------------
@@ -289,21 +298,17 @@ def _render_entries(entries: list[DiaryEntry]) -> None:
     console.print(table)
 
 
-RestOption = Annotated[int | None, typer.Option("--rest", min=0, max=10, help="Pain at rest today, 0-10.")]
+RestOption = Annotated[int | None, typer.Option("--rest", help="Pain at rest today, 0-10.")]
 DuringOption = Annotated[
-    int | None, typer.Option("--during", min=0, max=10, help="Worst pain during running or exercises, 0-10.")
+    int | None, typer.Option("--during", help="Worst pain during running or exercises, 0-10.")
 ]
-AfterOption = Annotated[
-    int | None, typer.Option("--after", min=0, max=10, help="Pain in the hours after, 0-10.")
-]
+AfterOption = Annotated[int | None, typer.Option("--after", help="Pain in the hours after, 0-10.")]
 MorningOption = Annotated[
     int | None,
-    typer.Option("--next-morning", min=0, max=10, help="Pain on getting up the next morning, 0-10."),
+    typer.Option("--next-morning", help="Pain on getting up the next morning, 0-10."),
 ]
-StiffnessOption = Annotated[
-    int | None, typer.Option("--stiffness", min=0, help="Morning stiffness in minutes.")
-]
-RunOption = Annotated[float | None, typer.Option("--run-minutes", min=0, help="Minutes run today.")]
+StiffnessOption = Annotated[int | None, typer.Option("--stiffness", help="Morning stiffness in minutes.")]
+RunOption = Annotated[float | None, typer.Option("--run-minutes", help="Minutes run today.")]
 ExerciseOption = Annotated[
     list[str] | None, typer.Option("--exercise", help="Exercise id done today (repeat for each).")
 ]
@@ -422,42 +427,27 @@ def _render_progress(decision: ProgressDecision) -> None:
 # --- HAGOS ---------------------------------------------------------------------------------
 
 
-def _hagos_questions() -> dict[str, str]:
-    """Item id -> wording, from the knowledge base when it has the questionnaire."""
-    try:
-        from hipcheck.knowledge import load as kb_load
-
-        loader = getattr(kb_load, "load_hagos", None)
-        if loader is None:
-            return {}
-        questionnaire = loader()
-    except Exception:  # the questionnaire text is optional; scoring does not need it
-        return {}
-    items = getattr(questionnaire, "items", questionnaire)
-    if isinstance(items, dict):
-        return {str(k): str(getattr(v, "text", v)) for k, v in items.items()}
-    return {str(getattr(i, "id", "")): str(getattr(i, "text", "")) for i in items}
-
-
-def _ask_hagos() -> dict[str, int | None]:
-    questions = _hagos_questions()
+def _ask_hagos(instrument: Hagos) -> dict[str, int | None]:
+    """Ask every item of the questionnaire, one per line: 0-4, or Enter to skip."""
     console = _console()
-    console.print(
-        "HAGOS: for each item answer 0 (none / never / not at all) to 4 (extreme / always), "
-        "or press Enter to skip it. Think of the last week."
-    )
+    console.print(f"[bold]{escape(instrument.name)}[/]")
+    console.print(escape(instrument.instructions))
+    console.print(f"Think of {escape(instrument.recall_period)}. Press Enter to skip an item.")
     responses: dict[str, int | None] = {}
-    for subscale_name, items in SUBSCALES.values():
-        console.print(f"[bold]{subscale_name}[/]")
-        for item in items:
-            text = escape(questions.get(item, f"item {item}"))
+    for subscale in instrument.subscales:
+        console.print(f"\n[bold]{escape(subscale.name)}[/]")
+        if subscale.intro:
+            console.print(escape(subscale.intro))
+        for item in instrument.items_of(subscale.id):
+            choices = "  ".join(f"{o.value} {o.label}" for o in item.options)
+            console.print(f"{item.id}. {escape(item.text)}\n   {escape(choices)}")
             while True:
-                raw = typer.prompt(f"{item}. {text}", default="", show_default=False).strip()
+                raw = typer.prompt(f"{item.id}", default="", show_default=False).strip()
                 if raw == "":
-                    responses[item] = None
+                    responses[item.id] = None
                     break
                 if raw.isdigit() and ITEM_MIN <= int(raw) <= ITEM_MAX:
-                    responses[item] = int(raw)
+                    responses[item.id] = int(raw)
                     break
                 console.print(f"Please type a number from {ITEM_MIN} to {ITEM_MAX}, or press Enter to skip.")
     return responses
@@ -523,11 +513,17 @@ def hagos_command(
             _render_hagos([r.result for r in records])
         return
     parsed_day = _parse_day(day)
-    responses = _hagos_file(answers) if answers is not None else _ask_hagos()
+    instrument = load_hagos()
+    responses = _hagos_file(answers) if answers is not None else _ask_hagos(instrument)
     model = engine_model()
     with opened_store() as store:
         record = services.submit_hagos(
-            uow=store, model=model, responses=responses, day=parsed_day, assessment_id=assessment
+            uow=store,
+            model=model,
+            responses=responses,
+            instrument=instrument,
+            day=parsed_day,
+            assessment_id=assessment,
         )
     if as_json:
         typer.echo(json.dumps(record.result.model_dump(mode="json")))
