@@ -265,6 +265,9 @@ class ProgressDecision(Frozen):
     stop_progression: bool = Field(
         default=False, description="True when progression must stop until a clinician or re-triage"
     )
+    phase: Phase | None = Field(
+        default=None, description="for plan progress: the rehab phase of `level` (1-4 = the plan's phases)"
+    )
     sources: list[str] = Field(default_factory=list)
 
 

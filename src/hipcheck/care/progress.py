@@ -366,4 +366,5 @@ def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
         )
     bone = plan.return_to_run is not None and plan.return_to_run.group == "bone"
     rules = ProgressRules(max_pain_to_advance=0, bone=True) if bone else ProgressRules()
-    return current(entries, level_for_phase(plan.current_phase), rules)
+    decision = current(entries, level_for_phase(plan.current_phase), rules)
+    return decision.model_copy(update={"phase": phase_for_level(decision.level)})

@@ -181,3 +181,32 @@ def test_plan_round_trips_through_json(kb: KnowledgeBase, make_result: Any) -> N
     plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=3))
     again = type(plan).model_validate_json(plan.model_dump_json())
     assert again == plan
+
+
+def test_plan_progress_moves_through_the_phases(kb: KnowledgeBase, make_result: Any) -> None:
+    import datetime as dt
+
+    from hipcheck.care.diary import DiaryEntry
+
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=5))
+    assert plan.current_phase == "restore"
+    good = [
+        DiaryEntry(day=dt.date(2026, 1, d), pain_rest=1, pain_during=2, pain_next_morning=1) for d in (1, 2)
+    ]
+    d = for_plan(plan, good)
+    assert (d.action, d.level, d.phase) == ("advance", 3, "strengthen")
+    assert for_plan(plan, []).phase == "restore"
+
+
+def test_plan_progress_uses_the_bone_rule_when_a_bone_injury_is_plausible(
+    kb: KnowledgeBase, make_result: Any
+) -> None:
+    import datetime as dt
+
+    from hipcheck.care.diary import DiaryEntry
+
+    plan = make_plan(
+        kb, make_result("see_clinician", {"gtps": 0.8, "fnsf": 0.2}), PlanOptions(days_since_onset=5)
+    )
+    d = for_plan(plan, [DiaryEntry(day=dt.date(2026, 1, 1), pain_rest=0, pain_during=1, pain_next_morning=0)])
+    assert (d.action, d.rule) == ("see_clinician", "bone_pain")
