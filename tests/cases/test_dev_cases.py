@@ -51,3 +51,24 @@ def test_dev_set_meets_the_interactive_targets(model: CompiledModel) -> None:
     assert report.top3 >= 0.90
     assert report.mean_questions is not None and report.mean_questions <= 15
     assert report.max_questions is not None and report.max_questions <= 25
+
+
+SPARSE_FILE = Path(__file__).with_name("sparse-cases.jsonl")
+SPARSE = [json.loads(line) for line in SPARSE_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("raw", SPARSE, ids=[r["id"] for r in SPARSE])
+def test_sparse_case_is_never_under_triaged(model: CompiledModel, raw: dict[str, object]) -> None:
+    """Author-written cases in the style of the unseen ones: 2-4 findings, mostly serious causes."""
+    case = parse_case(raw, 0, model)
+    assert case.gold is not None
+    assert run_static(model, case).triage.level >= case.gold.triage
+    assert run_interactive(model, case)[0].triage.level >= case.gold.triage
+
+
+def test_sparse_set_top3(model: CompiledModel) -> None:
+    cases = [parse_case(raw, n, model) for n, raw in enumerate(SPARSE, start=1)]
+    for mode in ("static", "interactive"):
+        report = evaluate(model, cases, mode)
+        assert report.top3 >= 0.8, (mode, [(o.id, o.top3) for o in report.outcomes if (o.rank or 99) > 3])
+        assert report.red_flag_sensitivity == 1.0

@@ -59,14 +59,17 @@ def _render(report: EvalReport, console: Console, worst: int) -> None:
     if not bad:
         console.print("every case: gold condition ranked first and triage exact")
         return
-    table = Table(title=f"worst cases (up to {worst})")
-    for column in ("case", "gold", "rank", "top 3", "triage (gold)"):
-        table.add_column(column)
+    console.print(f"[bold]worst cases[/] (up to {worst}):")
     for o in bad[:worst]:
         assert o.gold is not None
-        top3 = ", ".join(f"{c} {100 * p:.0f}%" for c, p in zip(o.top3, o.probabilities, strict=False))
-        table.add_row(o.id, o.gold.condition, str(o.rank), top3, f"{o.triage.value} ({o.gold.triage.value})")
-    console.print(table)
+        flag = " [bold red]UNDER-TRIAGED[/]" if o.triage < o.gold.triage else ""
+        console.print(
+            f"  {o.id}: gold {o.gold.condition} ranked {o.rank}; "
+            f"triage {o.triage.value} (gold {o.gold.triage.value}){flag}",
+            highlight=False,
+        )
+        top3 = " · ".join(f"{c} {100 * p:.0f}%" for c, p in zip(o.top3, o.probabilities, strict=False))
+        console.print(f"      top 3: {top3}", highlight=False)
 
 
 @app.command("eval")
