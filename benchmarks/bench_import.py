@@ -1,0 +1,145 @@
+"""Import throughput: hipcheck's FIT reader against a plain fitdecode loop, side by side in one run.
+
+The sample FIT files are copied to a temporary folder until the corpus reaches ``--mb``
+megabytes (default 300). Both readers get the same files from the page cache:
+
+* hipcheck: read the file, SHA-256 it, ``parse_bytes`` -> activities (what `hipcheck import`
+  does per file before the database); and the same with per-second records decoded too.
+* fitdecode: a plain loop over every frame, keeping the session messages (and the records).
+  fitdecode runs at about 0.5 MB/s, so by default it is timed on the first ``--fitdecode-mb``
+  megabytes of the same corpus (every sample file at least once); MB/s is a rate, and the ratio
+  compares the rates.
+
+Before timing, every distinct sample's session summary and records are checked to be identical
+between the two (the tests check the same on every field). Run: ``python -m benchmarks.bench_import``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import fitdecode
+
+from hipcheck.training.importers import parse_bytes
+from hipcheck.training.importers.fit import FIT_EPOCH, decode_fit
+
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "activities" / "fit"
+
+
+def _fitdecode_file(path: Path, records: bool) -> tuple[list[dict[str, Any]], int]:
+    sessions: list[dict[str, Any]] = []
+    n_records = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with fitdecode.FitReader(str(path)) as reader:
+                for frame in reader:
+                    if isinstance(frame, fitdecode.FitDataMessage):
+                        if frame.name == "session":
+                            sessions.append({f.name: f.value for f in frame.fields})
+                        elif records and frame.name == "record":
+                            values = {f.name: f.value for f in frame.fields}
+                            n_records += values.get("timestamp") is not None
+    except fitdecode.FitError:
+        pass  # the malformed sample: keep what was read, as hipcheck does
+    return sessions, n_records
+
+
+def _hipcheck_file(path: Path, records: bool) -> int:
+    data = path.read_bytes()
+    hashlib.sha256(data).digest()
+    if records:
+        decoded = decode_fit(data, records=True)
+        return len(decoded.records) if decoded.records is not None else 0
+    try:
+        return len(parse_bytes(data, path.name).activities)
+    except Exception:
+        return 0
+
+
+def _check_identical(paths: list[Path]) -> tuple[int, int]:
+    """(values compared, values that differ) over session summaries and record columns."""
+    compared = differ = 0
+    for path in paths:
+        sessions, _ = _fitdecode_file(path, records=False)
+        mine = decode_fit(path.read_bytes(), check_crc=False)
+        for theirs, ours in zip(sessions, mine.sessions, strict=True):
+            for key in ("total_distance", "total_timer_time", "total_elapsed_time", "avg_heart_rate"):
+                compared += 1
+                differ += theirs.get(key) != ours.get(key)
+            start = theirs.get("start_time")
+            if isinstance(start, datetime):
+                compared += 1
+                differ += (start - FIT_EPOCH).total_seconds() != ours.get("start_time")
+    return compared, differ
+
+
+def _time(fn: Any, paths: list[Path], records: bool) -> tuple[float, float]:
+    size = sum(p.stat().st_size for p in paths)
+    start = time.perf_counter()
+    for path in paths:
+        fn(path, records)
+    return size / 1e6, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=300.0, help="corpus size for hipcheck (MB)")
+    parser.add_argument("--fitdecode-mb", type=float, default=12.0, help="MB of it fitdecode reads")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
+    samples = sorted(SAMPLES.glob("*.fit"))
+    compared, differ = _check_identical(samples)
+    print(f"values compared with fitdecode: {compared}, different: {differ}")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus: list[Path] = []
+        total = 0
+        copy = 0
+        while total < args.mb * 1e6:
+            for sample in samples:
+                target = Path(tmp) / f"{copy:05d}-{sample.name}"
+                shutil.copyfile(sample, target)
+                corpus.append(target)
+                total += sample.stat().st_size
+            copy += 1
+        for path in corpus:  # warm the page cache for both
+            path.read_bytes()
+        fd_corpus: list[Path] = []
+        fd_total = 0
+        for path in corpus:
+            if fd_total >= args.fitdecode_mb * 1e6 and len(fd_corpus) >= len(samples):
+                break
+            fd_corpus.append(path)
+            fd_total += path.stat().st_size
+        print(
+            f"corpus: {len(corpus)} files, {total / 1e6:.0f} MB ({copy} copies of {len(samples)} samples); "
+            f"fitdecode reads the first {len(fd_corpus)} files ({fd_total / 1e6:.1f} MB)"
+        )
+        print(f"{'mode':<10} {'reader':<30} {'MB':>8} {'seconds':>9} {'MB/s':>8}")
+        for records in (False, True):
+            mode = "records" if records else "summaries"
+            mb_h, s_h = _time(_hipcheck_file, corpus, records)
+            mb_f, s_f = _time(_fitdecode_file, fd_corpus, records)
+            rate_h, rate_f = mb_h / s_h, mb_f / s_f
+            print(f"{mode:<10} {'hipcheck':<30} {mb_h:8.1f} {s_h:9.2f} {rate_h:8.1f}")
+            name = f"fitdecode {fitdecode.__version__}"
+            print(f"{mode:<10} {name:<30} {mb_f:8.1f} {s_f:9.2f} {rate_f:8.2f}")
+            print(f"{mode:<10} ratio hipcheck/fitdecode: {rate_h / rate_f:.0f}x")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{datetime.now(UTC):%Y-%m-%d}"
+    )
+
+
+if __name__ == "__main__":
+    main()
