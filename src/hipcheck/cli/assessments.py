@@ -80,32 +80,41 @@ def _bar(probability: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def short_name(name: str) -> str:
+    """A condition's name without its parenthesised clinical terms, for narrow tables."""
+    return name.split(" (", 1)[0]
+
+
 def render_result(console: Console, state: services.AssessmentState, *, top: int = 5) -> None:
-    """Triage first, then the likeliest causes with bars and their reasons."""
+    """Triage first, then the likeliest causes with bars and the answers that moved them."""
     triage = state.result.triage
     label = triage.level.value.replace("_", " ").upper()
     console.print(f"[{_TRIAGE_STYLE[triage.level]}] {label} [/] {escape(triage.instruction)}")
-    for reason in triage.reasons:
-        if reason.kind in ("red_flag", "must_not_miss", "escalation"):
-            console.print(f"  because: {escape(reason.text)}")
-    table = Table(title="Most likely causes", show_lines=False)
-    table.add_column("cause")
-    table.add_column("likelihood")
-    table.add_column("why")
-    for score in state.result.conditions[:top]:
-        why = "; ".join(c.text for c in score.supporting[:3]) or "-"
-        against = "; ".join(c.text for c in score.conflicting[:2])
-        if against:
-            why += f" (against: {against})"
-        table.add_row(
-            escape(score.name), f"{_bar(score.probability)} {100 * score.probability:.0f}%", escape(why)
+    serious = [r for r in triage.reasons if r.kind in ("red_flag", "must_not_miss", "escalation")]
+    for reason in serious[:3]:
+        console.print(f"  because: {escape(reason.text)}")
+    if len(serious) > 3:
+        console.print(f"  (and {len(serious) - 3} more reasons: `hipcheck show {state.id}`)")
+    console.print("\n[bold]Most likely causes[/]")
+    shown = [c for c in state.result.conditions[:top] if c.probability >= 0.01] or state.result.conditions[:1]
+    for rank, score in enumerate(shown, start=1):
+        console.print(
+            f"{rank}. {_bar(score.probability)} {100 * score.probability:3.0f}%  {escape(score.name)}"
         )
-    console.print(table)
+        if score.supporting:
+            console.print("   for: " + escape("; ".join(c.text for c in score.supporting[:3])), style="dim")
+        if score.conflicting:
+            console.print(
+                "   against: " + escape("; ".join(c.text for c in score.conflicting[:2])), style="dim"
+            )
+    console.print()
 
 
-def render_plan_summary(console: Console, plan: Plan) -> None:
+def render_plan_summary(console: Console, plan: Plan, instruction: str = "") -> None:
     """What to do now and the exercises, in a few lines (the full plan: `hipcheck plan ID`)."""
     for item in plan.now:
+        if item.text == instruction:
+            continue  # already shown as the triage instruction
         console.print(f"• [bold]{escape(item.title)}[/]: {escape(item.text)}")
     if plan.exercises:
         console.print("[bold]Exercises:[/] " + escape(", ".join(e.name for e in plan.exercises)))
@@ -180,7 +189,7 @@ def assess_command(
         return
     console = _console()
     render_result(console, outcome.assessment)
-    render_plan_summary(console, outcome.plan.plan)
+    render_plan_summary(console, outcome.plan.plan, outcome.assessment.result.triage.instruction)
     console.print(
         f"Saved as [bold]{outcome.assessment.id}[/]: `hipcheck plan {outcome.assessment.id}` for the plan."
     )
@@ -209,17 +218,20 @@ def history_command(
         return
     model = engine_model()
     table = Table(title="Saved assessments")
-    for column in ("id", "date", "who", "status", "triage", "most likely", "answers"):
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    for column in ("who", "status", "triage", "most likely"):
         table.add_column(column)
+    table.add_column("answers", justify="right")
     for r in rows:
         top = model.kb.conditions.get(r.top_condition) if r.top_condition else None
         table.add_row(
             r.id,
-            r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            f"{r.age} {r.sex.value}",
-            r.status.replace("_", " "),
+            r.created_at.astimezone().strftime("%Y-%m-%d"),
+            f"{r.sex.value[0].upper()} {r.age}",
+            "done" if r.status == "complete" else "open",
             (r.triage_level or "-").replace("_", " "),
-            escape(top.name if top else (r.top_condition or "-")),
+            escape(short_name(top.name) if top else (r.top_condition or "-")),
             str(r.answers),
         )
     console.print(table)
@@ -249,7 +261,7 @@ def show_command(assessment_id: AssessmentId, as_json: JsonOption = False) -> No
     console.print(answers)
     render_result(console, state)
     if plan is not None:
-        render_plan_summary(console, plan)
+        render_plan_summary(console, plan, state.result.triage.instruction)
     console.print(NOT_A_DIAGNOSIS)
 
 

@@ -73,9 +73,9 @@ def plan_markdown(plan: Plan, assessment_id: str) -> str:
             marker = " (you are here)" if phase.current else ""
             lines.append(f"### {phase.name}{marker}")
             lines.append("")
-            lines.append(f"Goal: {phase.goal}")
+            lines.append(f"- Goal: {phase.goal}")
             if phase.typical_duration:
-                lines.append(f"Usually: {phase.typical_duration}")
+                lines.append(f"- Usually: {phase.typical_duration}")
             if phase.move_on_when:
                 lines.append("")
                 lines.append("Move on when:")
