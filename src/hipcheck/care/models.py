@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hipcheck.knowledge.schema import Dose, HagosSubscaleId, Phase, TriageLevel
+from hipcheck.knowledge.schema import Dose, HagosSubscaleId, Phase, Sex, TriageLevel
 
 EXCLUSION_THRESHOLD = 0.05
 """A condition at or above this posterior probability is 'plausible': an exercise or care item
@@ -61,6 +61,10 @@ class PlanOptions(Frozen):
         default=None, description="override the phase; otherwise derived from days_since_onset"
     )
     training: TrainingNumbers | None = None
+    age: int | None = Field(
+        default=None, ge=10, le=100, description="to leave out red flags that cannot apply (e.g. child-only)"
+    )
+    sex: Sex | None = None
 
 
 # --- the plan ------------------------------------------------------------------------------

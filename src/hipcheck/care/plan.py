@@ -48,6 +48,7 @@ from hipcheck.knowledge.schema import (
     Exercise,
     KnowledgeBase,
     Phase,
+    RedFlagRule,
     TriageLevel,
 )
 
@@ -240,10 +241,11 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
         "treatments": [],
     }
     for comp in kb.care.values():
-        relevant = not comp.indications or any(c in plausible for c in comp.indications)
+        ruled = _ruled_out(comp.contraindications, plausible, kb)
+        # Listed when it suits a plausible condition, or when one rules it out (to say why not).
+        relevant = not comp.indications or any(c in plausible for c in comp.indications) or ruled
         if not relevant:
             continue
-        ruled = _ruled_out(comp.contraindications, plausible, kb)
         offered = not ruled
         section = _SECTION_BY_ID.get(comp.id) or _SECTION_BY_KIND.get(comp.kind, "symptom")
         sections[section].append(
@@ -316,7 +318,7 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
         running_changes=running,
         footwear=footwear,
         see_whom=referrals,
-        red_flags_to_watch=_red_flags(kb, plausible),
+        red_flags_to_watch=_red_flags(kb, plausible, options),
         avoid=avoid,
         return_to_run=rtr,
         training=options.training,
@@ -539,9 +541,29 @@ def _phases(
     return out
 
 
-def _red_flags(kb: KnowledgeBase, plausible: dict[str, ConditionScore]) -> list[RedFlagWatch]:
-    rules = [r for r in kb.red_flags.values() if not r.suspects or any(s in plausible for s in r.suspects)]
-    rules.sort(key=lambda r: (-r.level.rank, r.id))
+def _red_flags(
+    kb: KnowledgeBase, plausible: dict[str, ConditionScore], options: PlanOptions
+) -> list[RedFlagWatch]:
+    """Every urgent or emergency red flag that can apply to this runner (by age and sex when
+    known), plus lesser ones pointing at a plausible condition; those pointing at a plausible
+    condition first, then the most urgent."""
+
+    def applies(r: RedFlagRule) -> bool:
+        w = r.when
+        if options.age is not None and (
+            (w.age_min is not None and options.age < w.age_min)
+            or (w.age_max is not None and options.age > w.age_max)
+        ):
+            return False
+        return options.sex is None or w.sex is None or w.sex == options.sex
+
+    def relevant(r: RedFlagRule) -> bool:
+        return any(s in plausible for s in r.suspects)
+
+    rules = [
+        r for r in kb.red_flags.values() if applies(r) and (r.level >= TriageLevel.urgent or relevant(r))
+    ]
+    rules.sort(key=lambda r: (not relevant(r), -r.level.rank, r.id))
     return [
         RedFlagWatch(id=r.id, name=r.name, level=r.level, instruction=r.instruction, sources=list(r.sources))
         for r in rules

@@ -94,7 +94,7 @@ def care_kb_data() -> dict[str, Any]:
         _care(
             "heat",
             "heat",
-            SOFT,
+            ["itbs", "hamstring"],  # not gtps: listed for it only to say why not
             phases=["restore", "strengthen", "return_to_run"],
             start_after_hours=48,
             contraindications=_contra("gtps", "fnsf"),
@@ -176,6 +176,36 @@ def care_kb_data() -> dict[str, Any]:
             "why": "x",
             "suspects": ["septic"],
             "sources": ["src_other"],
+        },
+        {
+            "id": "rf_gtps_note",
+            "name": "lesser rule pointing at gtps",
+            "when": {"all_of": ["x_z"]},
+            "level": "see_clinician",
+            "instruction": "x",
+            "why": "x",
+            "suspects": ["gtps"],
+            "sources": ["src_gtps_note"],
+        },
+        {
+            "id": "rf_minor_other",
+            "name": "lesser rule for a condition not in play",
+            "when": {"all_of": ["x_w"]},
+            "level": "see_clinician",
+            "instruction": "x",
+            "why": "x",
+            "suspects": ["septic"],
+            "sources": ["src_other"],
+        },
+        {
+            "id": "rf_child",
+            "name": "children only",
+            "when": {"all_of": ["x_v"], "age_max": 17},
+            "level": "urgent",
+            "instruction": "x",
+            "why": "x",
+            "suspects": ["fnsf"],
+            "sources": ["src_child"],
         },
     ]
     rtr = {

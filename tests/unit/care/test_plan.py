@@ -151,10 +151,14 @@ def test_referrals_red_flags_avoid_and_sources(kb: KnowledgeBase, make_result: A
     assert [r.condition_id for r in plan.see_whom] == ["gtps", "itbs", "hamstring"]
     assert plan.see_whom[0].see_whom == "whom for gtps"
     flags = [f.id for f in plan.red_flags_to_watch]
-    assert flags == ["rf_fever_rule"]  # general rule kept; rules for conditions not in play dropped
+    # Rules pointing at a plausible condition first; then every urgent/emergency rule, most
+    # urgent first; lesser rules for conditions not in play are left out.
+    assert flags == ["rf_gtps_note", "rf_fever_rule", "rf_bone_rule", "rf_child", "rf_other_rule"]
+    adult = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=3, age=40))
+    assert "rf_child" not in [f.id for f in adult.red_flags_to_watch]
     assert plan.avoid[0].details == ["avoid for gtps"]
     cited = set(plan.sources)
-    assert {"src_gtps", "src_ex_iso_abd", "src_ice", "src_rtr", "src_rf_fever"} <= cited
+    assert {"src_gtps", "src_ex_iso_abd", "src_ice", "src_rtr", "src_rf_fever", "src_gtps_note"} <= cited
     for item in [*plan.running_changes, *plan.footwear]:
         assert item.sources
 
