@@ -6,6 +6,8 @@ so this works from an installed wheel as well as from a source checkout.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import as_file, files
 
 from alembic import command
@@ -19,16 +21,19 @@ from hipcheck.errors import StoreError
 from hipcheck.store.engine_factory import describe_error
 
 
-def _config() -> Config:
-    cfg = Config()
+@contextmanager
+def _config() -> Iterator[Config]:
+    # as_file gives a real folder even when the package is zipped, for as long as it is open.
     with as_file(files("hipcheck.store") / "migrations") as path:
+        cfg = Config()
         cfg.set_main_option("script_location", str(path))
-    return cfg
+        yield cfg
 
 
 def head_revision() -> str | None:
     """The newest migration revision shipped with this version of hipcheck."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    with _config() as cfg:
+        return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -39,9 +44,8 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind ``engine`` to ``revision`` in one transaction."""
-    cfg = _config()
     try:
-        with engine.begin() as conn:
+        with _config() as cfg, engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as exc:
@@ -50,8 +54,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Migrate down to ``revision`` (``base`` empties the schema); for tests and repairs."""
-    cfg = _config()
-    with engine.begin() as conn:
+    with _config() as cfg, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 
