@@ -19,6 +19,7 @@ in words) and ``error_offset`` so the importer can decide what to keep.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -198,7 +199,19 @@ def _crc_table() -> npt.NDArray[np.uint16]:
 
 _CRC_TABLE = _crc_table()
 _CRC_TABLE_LIST = [int(x) for x in _CRC_TABLE]
-_LANES = 4096  # power of two
+
+
+def _crc_table16() -> npt.NDArray[np.uint16]:
+    """Two bytes at a time: for a 16-bit CRC the new state depends only on ``state ^ word``."""
+    x = np.arange(65536, dtype=np.uint32)
+    t = _CRC_TABLE.astype(np.uint32)
+    first = t[x & 0xFF]
+    table: npt.NDArray[np.uint16] = ((first >> 8) ^ t[((x >> 8) ^ first) & 0xFF]).astype(np.uint16)
+    return table
+
+
+_CRC_TABLE16: npt.NDArray[np.uint16] | None = None  # built on first use (128 KB)
+_BITS = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.uint16)
 
 
 def _crc_scalar(data: bytes | memoryview, crc: int = 0) -> int:
@@ -208,49 +221,57 @@ def _crc_scalar(data: bytes | memoryview, crc: int = 0) -> int:
     return crc
 
 
-def _zeros_operator(nbytes: int) -> list[int]:
+def _zeros_operator(nbytes: int) -> npt.NDArray[np.uint16]:
     """Columns of the linear map 'feed ``nbytes`` zero bytes' on the 16-bit CRC state."""
     states = np.array([1 << b for b in range(16)], dtype=np.uint16)
     table = _CRC_TABLE
     for _ in range(nbytes):
         states = (states >> 8) ^ table[states & 0xFF]
-    return [int(x) for x in states]
+    return states
 
 
-def _apply(columns: list[int], states: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint16]:
-    out = np.zeros_like(states)
-    for bit, column in enumerate(columns):
-        out ^= ((states >> bit) & 1) * np.uint16(column)
-    return out
+def _operator_tables(
+    columns: npt.NDArray[np.uint16],
+) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint16]]:
+    """Lookup tables for the low and high byte of the state under a linear map given by its columns."""
+    low = np.bitwise_xor.reduce(_BITS * columns[None, :8], axis=1).astype(np.uint16)
+    high = np.bitwise_xor.reduce(_BITS * columns[None, 8:], axis=1).astype(np.uint16)
+    return low, high
 
 
-def _compose(columns: list[int]) -> list[int]:
-    """The operator applied twice (feeding twice as many zero bytes)."""
-    return [int(x) for x in _apply(columns, np.array(columns, dtype=np.uint16))]
+def _apply(columns: npt.NDArray[np.uint16], states: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint16]:
+    low, high = _operator_tables(columns)
+    result: npt.NDArray[np.uint16] = low[states & 0xFF] ^ high[states >> 8]
+    return result
 
 
 def crc16(data: bytes | memoryview) -> int:
-    """CRC-16/ARC of ``data``, computed on 4096 lanes at once and then folded together.
+    """CRC-16/ARC of ``data``, computed on many lanes at once and then folded together.
 
     The CRC is linear with a zero start value, so leading zero bytes do not change it (which
     lets the input be padded at the front) and the CRC of ``A + B`` is the CRC of ``A`` pushed
-    through ``len(B)`` zero bytes, XOR the CRC of ``B``.
+    through ``len(B)`` zero bytes, XOR the CRC of ``B``. Each lane eats two bytes per step.
     """
+    global _CRC_TABLE16
     n = len(data)
-    if n < 8 * _LANES:
+    if n < 1024:
         return _crc_scalar(data)
-    lane_len = -(-n // _LANES)
-    buf = np.zeros(lane_len * _LANES, dtype=np.uint8)
-    buf[lane_len * _LANES - n :] = np.frombuffer(data, dtype=np.uint8)
-    columns = np.ascontiguousarray(buf.reshape(_LANES, lane_len).T).astype(np.uint16)
-    table = _CRC_TABLE
-    states = np.zeros(_LANES, dtype=np.uint16)
-    for row in columns:
-        states = (states >> 8) ^ table[(states ^ row) & 0xFF]
+    lanes = 1 << min(13, (n // 256).bit_length() - 1)
+    lane_len = -(-n // lanes)
+    lane_len += lane_len % 2
+    buf = np.zeros(lane_len * lanes, dtype=np.uint8)
+    buf[lane_len * lanes - n :] = np.frombuffer(data, dtype=np.uint8)
+    words = np.ascontiguousarray(buf.view("<u2").reshape(lanes, lane_len // 2).T)
+    if _CRC_TABLE16 is None:
+        _CRC_TABLE16 = _crc_table16()
+    table = _CRC_TABLE16
+    states = np.zeros(lanes, dtype=np.uint16)
+    for row in words:
+        states = table[states ^ row]
     operator = _zeros_operator(lane_len)
     while states.shape[0] > 1:
         states = _apply(operator, states[0::2]) ^ states[1::2]
-        operator = _compose(operator)
+        operator = _apply(operator, operator)
     return int(states[0])
 
 
@@ -292,33 +313,34 @@ def _walk(
     On a compressed timestamp header the caller starts again with :func:`_walk_with_timeline`.
     """
     sizes = [-1] * 16
-    defs: list[_Definition | None] = [None] * 16
+    appends: list[Callable[[int], None] | None] = [None] * 16
     all_defs: list[_Definition] = []
     pos = start
     try:
         while pos < end:
             header = data[pos]
-            if header & 0x80:  # compressed timestamp header
+            if not header & 0xC0:  # data message (the common case first)
+                local = header & 0x0F
+                size = sizes[local]
+                if size < 0:
+                    raise FitDecodeError(pos, _undefined(local))
+                append = appends[local]
+                if append is not None:
+                    append(pos + 1)
+                pos += 1 + size
+            elif header & 0x80:  # compressed timestamp header
                 return all_defs, True, None
-            if header & 0x40:  # definition message
+            else:  # definition message
                 definition, size, pos = _parse_definition(data, pos + 1, end, wanted)
                 if header & 0x20:  # developer fields follow: only their sizes matter here
                     size, pos = _developer_fields(data, pos, end, size)
                 local = header & 0x0F
                 sizes[local] = size
-                defs[local] = definition
+                appends[local] = None
                 if definition is not None:
                     definition.size = size
+                    appends[local] = definition.offsets.append
                     all_defs.append(definition)
-            else:  # data message
-                local = header & 0x0F
-                size = sizes[local]
-                if size < 0:
-                    raise FitDecodeError(pos, _undefined(local))
-                definition = defs[local]
-                if definition is not None:
-                    definition.offsets.append(pos + 1)
-                pos += 1 + size
         if pos > end:
             raise FitDecodeError(end, "the last message runs past the end of the data")
     except FitDecodeError as exc:
