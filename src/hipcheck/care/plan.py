@@ -20,6 +20,7 @@ and labels. The rules it applies:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -363,6 +364,21 @@ def _now_only_plan(
     return plan.model_copy(update={"sources": _plan_sources(plan)})
 
 
+_WEEKLY = re.compile(r"(?:(\d+)(?:\s*-\s*(\d+))?|once|twice)\s*(?:times?\s*)?(?:a|per)\s*week")
+
+
+def sessions_per_week(frequency: str, days_per_week: int) -> int:
+    """The runner's exercise days, capped by the dose's own weekly frequency when it states one
+    ("twice a week", "2-3 times a week": the upper bound); daily doses take every exercise day."""
+    text = frequency.lower()
+    m = _WEEKLY.search(text)
+    if m is None:
+        return days_per_week
+    word = m.group(0)
+    most = 1 if word.startswith("once") else 2 if word.startswith("twice") else int(m.group(2) or m.group(1))
+    return max(1, min(days_per_week, most))
+
+
 def favoured_by(kb: KnowledgeBase) -> dict[str, set[str]]:
     """Exercise id -> condition ids that favour it (the exercise's `favours` and each condition's
     `favoured_exercises` both count)."""
@@ -444,7 +460,7 @@ def choose_exercises(
             how_to=list(ex.how_to),
             target=ex.target,
             dose=ex.dose,
-            sessions_per_week=options.days_per_week,
+            sessions_per_week=sessions_per_week(ex.dose.frequency, options.days_per_week),
             progression=ex.progression,
             regression=ex.regression,
             phases=list(ex.phases),

@@ -214,3 +214,22 @@ def test_plan_progress_uses_the_bone_rule_when_a_bone_injury_is_plausible(
     )
     d = for_plan(plan, [DiaryEntry(day=dt.date(2026, 1, 1), pain_rest=0, pain_during=1, pain_next_morning=0)])
     assert (d.action, d.rule) == ("see_clinician", "bone_pain")
+
+
+@pytest.mark.parametrize(
+    ("frequency", "days", "expected"),
+    [
+        ("daily", 3, 3),
+        ("twice daily", 5, 5),
+        ("twice a week", 5, 2),
+        ("2-3 times a week", 5, 3),
+        ("3 times a week", 2, 2),
+        ("3-4 times a week", 7, 4),
+        ("once a week", 4, 1),
+        ("daily, if pain-free", 6, 6),
+    ],
+)
+def test_sessions_per_week_respect_the_dose(frequency: str, days: int, expected: int) -> None:
+    from hipcheck.care.plan import sessions_per_week
+
+    assert sessions_per_week(frequency, days) == expected
