@@ -111,7 +111,7 @@ def coverage(root: RootOption = None) -> None:
     table = Table(title="Seed concepts and the knowledge-base entities that cover them")
     table.add_column("seed")
     table.add_column("concept")
-    table.add_column("covered by")
+    table.add_column("covered by", overflow="fold")
     for cid, found in covering.items():
         concept = kb.seed_concepts.get(cid)
         seed = concept.file.split("_", 1)[0] if concept else "?"
