@@ -14,7 +14,7 @@ from hipcheck import services
 from hipcheck.care.models import PlanOptions
 from hipcheck.errors import InvalidInput
 from hipcheck.knowledge.hagos_data import load_hagos
-from hipcheck.web.charts import pain_chart
+from hipcheck.report.charts import pain_chart
 from hipcheck.web.deps import ModelDep, StoreDep
 from hipcheck.web.pages.assessment import see_other
 from hipcheck.web.render import render
