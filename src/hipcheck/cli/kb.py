@@ -146,6 +146,7 @@ def show(
             *kb.red_flags,
             *kb.corrections,
             *kb.sources,
+            *kb.seed_concepts,
         ]
         close = difflib.get_close_matches(entity_id, every, n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -303,7 +304,7 @@ def _exercise(kb: KnowledgeBase, e: Exercise) -> Panel:
     dose = e.dose
     dose_bits = [
         f"{dose.sets} sets" if dose.sets else "",
-        f"{dose.reps} reps" if dose.reps else "",
+        _reps(dose.reps),
         f"hold {dose.hold_seconds} s" if dose.hold_seconds else "",
         f"rest {dose.rest_seconds} s" if dose.rest_seconds else "",
         dose.frequency,
@@ -329,6 +330,13 @@ def _exercise(kb: KnowledgeBase, e: Exercise) -> Panel:
         parts += [_heading("Cautions"), _bullets(e.cautions)]
     parts += [_heading("Sources"), _sources_block(kb, e.sources)]
     return Panel(Group(*parts), title=f"{e.name}  [dim]exercise {e.id} ({e.kind})[/]", expand=True)
+
+
+def _reps(reps: str | None) -> str:
+    """'10' or '8-15' read as repetitions; free text such as '2 holds each side' stays as written."""
+    if not reps:
+        return ""
+    return f"{reps} reps" if reps.replace("-", "").strip().isdigit() else reps
 
 
 def _care(kb: KnowledgeBase, c: CareComponent) -> Panel:

@@ -104,3 +104,25 @@ def test_packaged_kb_check_exits_0() -> None:
 def test_packaged_kb_coverage_exits_0() -> None:
     result = runner.invoke(app, ["kb", "coverage"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "expected"),
+    [
+        ("femoral_neck_stress_fracture", "Robertson GA, Wood AM (2017)"),
+        ("worse_hopping", "Do not hop now to find out."),
+        ("bone_stress_groin", "Stop running now."),
+        ("s0-bursitis", "Seed article: 000_367051535e4cb4f3.txt"),
+        ("seed_000", "Seed article 000_367051535e4cb4f3.txt"),
+    ],
+)
+def test_show_packaged_entries(entity_id: str, expected: str) -> None:
+    result = runner.invoke(app, ["kb", "show", entity_id], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
+
+
+def test_show_suggests_close_ids() -> None:
+    result = runner.invoke(app, ["kb", "show", "femoral_neck_stress_fractur"])
+    assert isinstance(result.exception, NotFound)
+    assert "femoral_neck_stress_fracture" in str(result.exception)
