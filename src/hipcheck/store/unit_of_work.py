@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from hipcheck.errors import Conflict, HipcheckError, StoreError
 from hipcheck.store.activities import ActivityRepository
 from hipcheck.store.engine_factory import create_store_engine, describe_error
-from hipcheck.store.migrate import ensure_schema
 from hipcheck.store.repositories import (
     AssessmentRepository,
     DiaryRepository,
     HagosRepository,
     PlanRepository,
 )
+from hipcheck.store.schema_version import schema_is_current
 
 
 class UnitOfWork:
@@ -103,7 +103,9 @@ class Store:
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """A store on ``url``, migrated to the newest schema first unless ``migrate`` is False."""
     engine = create_store_engine(url)
-    if migrate:
+    if migrate and not schema_is_current(engine):
+        from hipcheck.store.migrate import ensure_schema  # Alembic only when there is work
+
         try:
             ensure_schema(engine)
         except Exception:

@@ -13,6 +13,7 @@ from hipcheck.errors import StoreError
 from hipcheck.store import migrate
 from hipcheck.store.base import Base
 from hipcheck.store.engine_factory import create_store_engine, sqlite_path
+from hipcheck.store.schema_version import HEAD_REVISION, schema_is_current
 from hipcheck.store.unit_of_work import open_store
 
 TABLES = {"assessments", "answers", "plans", "diary_entries", "hagos_responses", "activities"}
@@ -74,3 +75,20 @@ def test_unwritable_sqlite_location_is_a_store_error(tmp_path: pytest.TempPathFa
 def test_not_a_url_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         open_store("definitely not a url")
+
+
+def test_the_expected_revision_is_the_newest_migration() -> None:
+    # open_store skips Alembic when the database is at HEAD_REVISION: bump it with each migration.
+    assert migrate.head_revision() == HEAD_REVISION
+
+
+def test_schema_is_current_only_at_head(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        assert not schema_is_current(engine)
+        migrate.upgrade(engine, "0001")
+        assert not schema_is_current(engine)
+        migrate.upgrade(engine)
+        assert schema_is_current(engine)
+    finally:
+        engine.dispose()
