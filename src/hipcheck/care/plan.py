@@ -183,25 +183,29 @@ def _triage_items(kb: KnowledgeBase, result: AssessmentResult, floor: TriageLeve
     sources: list[str] = []
     seen: set[str] = set()
     for reason in result.triage.reasons:
-        if reason.id in seen or reason.level < floor:
+        if reason.id in seen:
             continue
         seen.add(reason.id)
+        # The instruction cites every rule or condition behind it; only those at `floor` or
+        # above get their own item.
         if reason.kind == "red_flag" and reason.id in kb.red_flags:
             rule = kb.red_flags[reason.id]
-            detail_items.append(
-                PlanItem(
-                    id=rule.id,
-                    title=rule.name,
-                    text=rule.instruction,
-                    details=[rule.why],
-                    sources=rule.sources,
-                )
-            )
             sources += rule.sources
+            if reason.level >= floor:
+                detail_items.append(
+                    PlanItem(
+                        id=rule.id,
+                        title=rule.name,
+                        text=rule.instruction,
+                        details=[rule.why],
+                        sources=rule.sources,
+                    )
+                )
         elif reason.id in kb.conditions:
             cond = kb.conditions[reason.id]
-            detail_items.append(_condition_item(cond, reason.text))
             sources += cond.sources
+            if reason.level >= floor:
+                detail_items.append(_condition_item(cond, reason.text))
     items.append(
         PlanItem(
             id=f"triage_{result.triage.level.value}",
@@ -580,10 +584,19 @@ def _red_flags(
         r for r in kb.red_flags.values() if applies(r) and (r.level >= TriageLevel.urgent or relevant(r))
     ]
     rules.sort(key=lambda r: (not relevant(r), -r.level.rank, r.id))
-    return [
-        RedFlagWatch(id=r.id, name=r.name, level=r.level, instruction=r.instruction, sources=list(r.sources))
-        for r in rules
-    ]
+    # Variants of one rule share an instruction: show it once, citing all their sources.
+    by_instruction: dict[str, RedFlagWatch] = {}
+    for r in rules:
+        first = by_instruction.get(r.instruction)
+        if first is None:
+            by_instruction[r.instruction] = RedFlagWatch(
+                id=r.id, name=r.name, level=r.level, instruction=r.instruction, sources=list(r.sources)
+            )
+        else:
+            by_instruction[r.instruction] = first.model_copy(
+                update={"sources": _unique([*first.sources, *r.sources])}
+            )
+    return list(by_instruction.values())
 
 
 def _plan_sources(plan: Plan) -> list[str]:

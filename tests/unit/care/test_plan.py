@@ -154,6 +154,9 @@ def test_referrals_red_flags_avoid_and_sources(kb: KnowledgeBase, make_result: A
     # Rules pointing at a plausible condition first; then every urgent/emergency rule, most
     # urgent first; lesser rules for conditions not in play are left out.
     assert flags == ["rf_gtps_note", "rf_fever_rule", "rf_bone_rule", "rf_child", "rf_other_rule"]
+    # rf_bone_variant has the same instruction as rf_bone_rule: shown once, citing both.
+    bone = next(f for f in plan.red_flags_to_watch if f.id == "rf_bone_rule")
+    assert bone.sources == ["src_rf_bone", "src_rf_bone_variant"]
     adult = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=3, age=40))
     assert "rf_child" not in [f.id for f in adult.red_flags_to_watch]
     assert plan.avoid[0].details == ["avoid for gtps"]
@@ -233,3 +236,10 @@ def test_sessions_per_week_respect_the_dose(frequency: str, days: int, expected:
     from hipcheck.care.plan import sessions_per_week
 
     assert sessions_per_week(frequency, days) == expected
+
+
+def test_the_triage_instruction_cites_the_entities_behind_it(kb: KnowledgeBase, make_result: Any) -> None:
+    res = make_result("self_care", GTPS_LIKELY, [("condition_default", "gtps", "self_care")])
+    plan = make_plan(kb, res)
+    assert [i.id for i in plan.now] == ["triage_self_care"]  # a self-care reason gets no item of its own
+    assert plan.now[0].sources == ["src_gtps"]
