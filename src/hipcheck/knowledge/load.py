@@ -95,8 +95,12 @@ class _Problems:
         self.items.append(f"{file}: {entity}: {where}: {what}")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a mapping key written twice (PyYAML would keep the last silently)."""
+# libyaml's parser when available: the pure-Python one takes seconds on the whole KB.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe loader that refuses a mapping key written twice (PyYAML would keep the last silently)."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
