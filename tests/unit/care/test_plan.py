@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hipcheck.care.models import EXCLUSION_THRESHOLD, PlanOptions, TrainingNumbers
 from hipcheck.care.plan import make_plan, phase_for
@@ -243,3 +245,43 @@ def test_the_triage_instruction_cites_the_entities_behind_it(kb: KnowledgeBase, 
     plan = make_plan(kb, res)
     assert [i.id for i in plan.now] == ["triage_self_care"]  # a self-care reason gets no item of its own
     assert plan.now[0].sources == ["src_gtps"]
+
+
+def test_when_nothing_reaches_the_threshold_the_most_likely_cause_is_used(
+    kb: KnowledgeBase, make_result: Any
+) -> None:
+    plan = make_plan(kb, make_result("self_care", {"itbs": 0.04, "gtps": 0.03, "hamstring": 0.02}))
+    assert [c.id for c in plan.conditions] == ["itbs"]
+    assert all("itbs" in e.favoured_for for e in plan.exercises)
+
+
+probabilities = st.fixed_dictionaries(
+    {c: st.floats(min_value=0.0, max_value=1.0) for c in ("gtps", "itbs", "hamstring", "fnsf")}
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    probabilities,
+    st.sampled_from(["self_care", "see_clinician", "urgent", "emergency"]),
+    st.one_of(st.none(), st.integers(0, 60)),
+    st.lists(st.sampled_from(["band", "bench", "ball", "weight"]), unique=True),
+)
+def test_any_result_gives_a_safe_plan(
+    kb: KnowledgeBase, make_result: Any, probs: dict[str, float], level: str, days: int | None, kit: list[Any]
+) -> None:
+    total = sum(probs.values()) or 1.0
+    res = make_result(level, {c: p / total for c, p in probs.items()})
+    plan = make_plan(kb, res, PlanOptions(days_since_onset=days, equipment=["none", *kit]))
+    plausible = {c.id for c in plan.conditions}
+    if level in ("urgent", "emergency"):
+        assert plan.now_only and plan.exercises == []
+        return
+    assert len(plan.exercises) <= 6
+    assert len({e.id for e in plan.exercises}) == len(plan.exercises)
+    for ex in plan.exercises:
+        assert not {f.condition for f in kb.exercises[ex.id].forbids} & plausible
+        assert set(kb.exercises[ex.id].equipment) <= {"none", "chair", "wall", "step", "ball", *kit}
+    for care_item in plan.symptom_care:
+        assert care_item.offered == (not care_item.not_offered_because)
+        assert not care_item.active_now or care_item.offered
