@@ -14,10 +14,11 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 import hipcheck
 from hipcheck.config import Settings
-from hipcheck.web.deps import close
+from hipcheck.web.deps import close, model_of, store_of
 from hipcheck.web.errors import install_error_handlers
 from hipcheck.web.render import STATIC_DIR, make_templates
 
@@ -33,6 +34,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the knowledge base and open the store before the first request, so a broken
+        # knowledge base or an unreachable database stops `hipcheck serve` at once, with its message.
+        await run_in_threadpool(model_of, app.state)
+        await run_in_threadpool(store_of, app.state)
         yield
         close(app.state)
 

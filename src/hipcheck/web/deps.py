@@ -1,14 +1,15 @@
 """FastAPI dependencies: the app's settings, compiled engine model and store, built once per app.
 
 Nothing here runs at import time: create_app stores the settings on ``app.state``; the knowledge
-base is loaded, validated and compiled, and the store opened (and migrated), the first time a
-request needs them, then kept for the app's lifetime.
+base is loaded, validated and compiled, and the store opened (and migrated), when the server
+starts (the app's lifespan) or, without one, the first time a request needs them; then they are
+kept for the app's lifetime.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -27,7 +28,11 @@ def get_app_settings(request: Request) -> Settings:
 
 def get_model(request: Request) -> CompiledModel:
     """The engine model compiled from the validated knowledge base (built on first use)."""
-    state = request.app.state
+    return model_of(request.app.state)
+
+
+def model_of(state: Any) -> CompiledModel:
+    """The model kept on an app's state, built now if it is not there yet."""
     model: CompiledModel | None = getattr(state, "model", None)
     if model is None:
         with _lock:
@@ -47,7 +52,11 @@ def get_kb(model: Annotated[CompiledModel, Depends(get_model)]) -> KnowledgeBase
 
 def get_store(request: Request) -> Store:
     """The store on settings.database_url, migrated to the newest schema on first use."""
-    state = request.app.state
+    return store_of(request.app.state)
+
+
+def store_of(state: Any) -> Store:
+    """The store kept on an app's state, opened (and migrated) now if it is not there yet."""
     store: Store | None = getattr(state, "store", None)
     if store is None:
         with _lock:

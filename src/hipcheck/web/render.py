@@ -60,4 +60,9 @@ def render(
     templates: Jinja2Templates = request.app.state.templates
     ctx = dict(context or {})
     ctx.setdefault("report_available", request.app.state.report_available)
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if request.headers.get("hx-request") == "true" and request.method == "GET":
+        # A boosted form posts, the server redirects (303), htmx swaps in the page it landed on:
+        # tell htmx that page's address so the address bar, Back button and reload agree with it.
+        response.headers["HX-Push-Url"] = str(request.url)
+    return response

@@ -99,7 +99,7 @@ class Shooter:
 @pytest.fixture
 def page(browser: object, live_server: LiveServer) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1024, "height": 800})  # type: ignore[attr-defined]
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     p = context.new_page()
     try:
         yield p
@@ -110,9 +110,9 @@ def page(browser: object, live_server: LiveServer) -> Iterator[object]:
 @pytest.fixture
 def phone_page(browser: object, live_server: LiveServer) -> Iterator[object]:
     context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport={"width": 360, "height": 740}, device_scale_factor=1, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     p = context.new_page()
     try:
         yield p
