@@ -67,8 +67,7 @@ def test_urgent_conditions_can_raise_triage_by_themselves(condition_id: str) -> 
     if cond.default_triage >= TriageLevel.urgent:
         assert cond.must_not_miss
         assert cond.safety_threshold is not None
-        limit = 0.05 if cond.default_triage == TriageLevel.emergency else 0.15
-        assert cond.safety_threshold <= limit
+        assert cond.safety_threshold <= 0.15
 
 
 POINTERS = [
