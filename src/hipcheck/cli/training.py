@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,9 +18,8 @@ from hipcheck.cli.runtime import opened_store, write_text_file
 from hipcheck.config import get_settings
 from hipcheck.errors import InvalidInput
 from hipcheck.report.training_chart import ChartFormat, render_chart, text_bars
-from hipcheck.store.activities import ActivityRepository
 from hipcheck.training import import_service
-from hipcheck.training.metrics import TrainingSummary, distance_text, propose_answers, summarize
+from hipcheck.training.metrics import TrainingSummary, distance_text
 
 training_app = typer.Typer(
     help="Your training history: load, spikes, shoes and cadence.", no_args_is_help=True
@@ -117,14 +116,10 @@ def summary_command(
     settings = get_settings()
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InvalidInput(f"{chart}: the chart file must end in .png or .svg", field="chart")
-    with opened_store() as store, store.session_factory() as session:
-        rows = ActivityRepository(session).list_activities(
-            since=datetime.now(UTC) - timedelta(weeks=weeks + 10)
+    with opened_store() as store:
+        summary, proposals = import_service.training_summary(
+            store.session_factory, today=datetime.now(UTC).date(), weeks=weeks, units=settings.units
         )
-        activities = [import_service.activity_from_row(r) for r in rows]
-    today = datetime.now(UTC).date()
-    summary = summarize(activities, today=today, weeks=weeks, units=settings.units)
-    proposals = propose_answers(activities, today=today, units=settings.units)
     if chart is not None:
         fmt: ChartFormat = "svg" if chart.suffix.lower() == ".svg" else "png"
         data = render_chart(summary, fmt)

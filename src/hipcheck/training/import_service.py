@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from hipcheck.errors import ImportFileError
 from hipcheck.store.activities import ActivityRepository, ActivityRow
 from hipcheck.training.activity import Activity
 from hipcheck.training.importers import Source, discover, parse_source
+from hipcheck.training.metrics import ProposedAnswer, TrainingSummary, Units, propose_answers, summarize
 
 
 @dataclass(frozen=True)
@@ -146,3 +148,27 @@ def _import_one(
     report.skipped += skipped
     outcomes = [o for o, n in (("imported", added), ("duplicate", duplicates), ("skipped", skipped)) if n]
     return outcomes[0] if len(outcomes) == 1 else ("mixed" if outcomes else "skipped")
+
+
+def load_activities(
+    session_factory: Callable[[], Session], *, since: datetime | None = None
+) -> list[Activity]:
+    """Stored activities (oldest first) as value objects, for the metrics."""
+    with session_factory() as session:
+        return [activity_from_row(r) for r in ActivityRepository(session).list_activities(since=since)]
+
+
+def training_summary(
+    session_factory: Callable[[], Session], *, today: date, weeks: int = 12, units: Units = "km"
+) -> tuple[TrainingSummary, list[ProposedAnswer]]:
+    """The summary `hipcheck training summary` shows and the answers it proposes, from the store.
+
+    For the web page, the report and the assessment: the proposals are offered to the runner
+    to confirm (``finding_id``, ``answer``, ``evidence``), never entered on their behalf.
+    """
+    since = datetime.combine(today - timedelta(weeks=weeks + 10), time.min, tzinfo=UTC)
+    activities = load_activities(session_factory, since=since)
+    return (
+        summarize(activities, today=today, weeks=weeks, units=units),
+        propose_answers(activities, today=today, units=units),
+    )

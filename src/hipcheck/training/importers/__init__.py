@@ -91,7 +91,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Source], list[ImportFileError]
             elif path.name.lower() == STRAVA_CSV:
                 sources.extend(_strava_sources(path.read_bytes(), label, path.parent))
             elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-                sources.extend(_discover_zip(path.read_bytes(), label))
+                sources.extend(_discover_zip(path, label))
             else:
                 sources.append(Source(label, _file_loader(path, label)))
         except ImportFileError as exc:
@@ -118,7 +118,7 @@ def _discover_dir(folder: Path) -> list[Source]:
         if _is_activity_name(name):
             sources.append(Source(str(path), _file_loader(path, str(path))))
         elif name.endswith(".zip"):
-            sources.extend(_discover_zip(path.read_bytes(), str(path)))
+            sources.extend(_discover_zip(path, str(path)))
     return sources
 
 
@@ -140,9 +140,10 @@ def _row_bytes(row: StravaRow) -> Callable[[], bytes]:
     return lambda: f"strava-activity:{row.activity_id}".encode()
 
 
-def _discover_zip(data: bytes, label: str) -> list[Source]:
+def _discover_zip(data: bytes | Path, label: str) -> list[Source]:
+    """Sources inside an archive (read from disk when it is a path: exports can be gigabytes)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except zipfile.BadZipFile:
         raise ImportFileError(label, "the zip archive is damaged or not a zip file") from None
     members = [i for i in archive.infolist() if not i.is_dir()]
