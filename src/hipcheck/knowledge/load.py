@@ -227,20 +227,18 @@ class _Loaded:
     #: ids that were written but failed validation: already reported, so not "dangling" too
     invalid: dict[str, set[str]] = field(default_factory=dict)
 
-    def put(self, kind: str, entity_id: str, entity: Any, name: str, problems: _Problems) -> None:
+    def put(self, kind: str, entity_id: str, entity: Any, name: str) -> None:
+        """Keep the first entity with an id; a later duplicate was already reported by _note_raw_id."""
         bucket = self.entities.setdefault(kind, {})
-        if entity_id in bucket:
-            first = self.origin[(kind, entity_id)]
-            problems.add(name, entity_id, "id", f"duplicate {KIND_NAMES[kind]} id (first defined in {first})")
-            return
-        bucket[entity_id] = entity
-        self.origin[(kind, entity_id)] = name
+        if entity_id not in bucket:
+            bucket[entity_id] = entity
+            self.origin[(kind, entity_id)] = name
 
 
 def _load(root: Traversable) -> KnowledgeBase:
     problems = _Problems()
     loaded = _Loaded()
-    seen_raw_ids: dict[str, set[str]] = {}
+    seen_raw_ids: dict[str, dict[str, str]] = {}
 
     for kind, (file_name, model) in LIST_FILES.items():
         loaded.entities.setdefault(kind, {})
@@ -249,10 +247,10 @@ def _load(root: Traversable) -> KnowledgeBase:
             loaded.unread.add(kind)
             continue
         for label, raw in _entries(data, kind, file_name, problems):
-            _note_raw_id(kind, raw, file_name, label, seen_raw_ids, loaded, problems)
+            _note_raw_id(kind, raw, file_name, label, seen_raw_ids, problems)
             entity = _validate(model, raw, file_name, label, problems)
             if entity is not None:
-                loaded.put(kind, getattr(entity, "id"), entity, file_name, problems)  # noqa: B009
+                loaded.put(kind, getattr(entity, "id"), entity, file_name)  # noqa: B009
             elif isinstance(raw.get("id"), str):
                 loaded.invalid.setdefault(kind, set()).add(raw["id"])
 
@@ -284,22 +282,22 @@ def _note_raw_id(
     raw: dict[str, Any],
     name: str,
     label: str,
-    seen: dict[str, set[str]],
-    loaded: _Loaded,
+    seen: dict[str, dict[str, str]],
     problems: _Problems,
 ) -> None:
-    """Report a duplicate id even when one of the two entities is otherwise invalid."""
+    """Report an id written twice, whether or not either entity is otherwise valid."""
     raw_id = raw.get("id")
     if not isinstance(raw_id, str):
         return
-    ids = seen.setdefault(kind, set())
-    if raw_id in ids and raw_id not in loaded.entities.get(kind, {}):
-        problems.add(name, label, "id", f"duplicate {KIND_NAMES[kind]} id")
-    ids.add(raw_id)
+    first = seen.setdefault(kind, {})
+    if raw_id in first:
+        problems.add(name, label, "id", f"duplicate {KIND_NAMES[kind]} id (first defined in {first[raw_id]})")
+    else:
+        first[raw_id] = name
 
 
 def _load_conditions(
-    root: Traversable, loaded: _Loaded, problems: _Problems, seen: dict[str, set[str]]
+    root: Traversable, loaded: _Loaded, problems: _Problems, seen: dict[str, dict[str, str]]
 ) -> None:
     loaded.entities.setdefault("conditions", {})
     folder = root.joinpath(CONDITIONS_DIR)
@@ -331,10 +329,10 @@ def _load_conditions(
         label = str(raw["id"])
         if raw["id"] != stem:
             problems.add(name, label, "id", f"id {raw['id']!r} differs from the file name {stem!r}")
-        _note_raw_id("conditions", raw, name, label, seen, loaded, problems)
+        _note_raw_id("conditions", raw, name, label, seen, problems)
         condition = _validate(Condition, raw, name, label, problems)
         if condition is not None:
-            loaded.put("conditions", condition.id, condition, name, problems)
+            loaded.put("conditions", condition.id, condition, name)
         else:
             loaded.invalid.setdefault("conditions", set()).add(label)
 

@@ -180,3 +180,14 @@ def test_any_likelihood_inside_zero_one_loads(minimal_kb: Path, p: float) -> Non
     data["likelihoods"]["f_night"]["p"] = p
     path.write_text(yaml.safe_dump(data))
     assert load_knowledge_base(minimal_kb).conditions["cond_a"].likelihoods["f_night"].p == p
+
+
+def test_duplicate_is_reported_even_when_the_second_copy_is_invalid(minimal_kb: Path) -> None:
+    path = minimal_kb / "findings.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["findings"].append({"id": "f_night", "question": "Again?", "group": "nonsense"})
+    path.write_text(yaml.safe_dump(data))
+    problems = problems_of(minimal_kb)
+    assert "findings.yaml: f_night: id: duplicate finding id (first defined in findings.yaml)" in problems
+    assert any(p.startswith("findings.yaml: f_night: group: ") for p in problems)
+    assert len(problems) == 2
