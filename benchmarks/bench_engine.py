@@ -12,15 +12,18 @@ import math
 import platform
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from hipcheck.engine import CompiledModel, assess, compile_model
+from hipcheck.engine import CompiledModel, assess, compile_model, questions
 from hipcheck.engine.evaluate import parse_cases, run_interactive
+from hipcheck.engine.inference import posterior
+from hipcheck.engine.model import FloatArray, IntArray
 from hipcheck.engine.questions import expected_gains
-from hipcheck.engine.result import Evidence
+from hipcheck.engine.result import Answer, Evidence
 from hipcheck.knowledge.load import load_knowledge_base
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "cases" / "dev-cases.jsonl"
@@ -73,24 +76,41 @@ def python_gains(model: CompiledModel, probability: list[float], candidates: lis
     return gains
 
 
+@contextmanager
+def python_gains_in_engine() -> Iterator[None]:
+    """Swap the engine's numpy information gain for the pure-Python loop (the baseline run)."""
+    original = questions.expected_gains
+
+    def loop(model: CompiledModel, probability: FloatArray, candidates: IntArray) -> FloatArray:
+        gains = python_gains(model, probability.tolist(), candidates.tolist())
+        return np.array(gains, dtype=np.float64)
+
+    questions.expected_gains = loop
+    try:
+        yield
+    finally:
+        questions.expected_gains = original
+
+
 def main() -> None:
     model = compile_model(load_knowledge_base())
     n_c, n_f = model.p_yes.shape
     cases = parse_cases(CASES.read_text(encoding="utf-8"), model)
     print(f"python {platform.python_version()}, numpy {np.__version__}; {n_c} conditions x {n_f} findings")
 
-    # A mid-assessment state: red-flag screen and location answered, as after two screens.
+    # A mid-assessment state in the information-gain phase: replay dev-002's interview until the
+    # engine picks a question by expected gain (after the red-flag, location and rule screens).
     case = next(c for c in cases if c.id == "dev-002")
-    answers = {
-        f: case.answer(f) for f in model.finding_ids if model.finding(f).group in ("red_flag", "location")
-    }
-    evidence = Evidence(age=case.age, sex=case.sex, answers=answers)
-    probability = np.array(
-        [
-            c.probability
-            for c in sorted(assess(model, evidence).conditions, key=lambda c: model.condition_index[c.id])
-        ]
-    )
+    answers: dict[str, Answer] = {}
+    while True:
+        evidence = Evidence(age=case.age, sex=case.sex, answers=answers)
+        result = assess(model, evidence)
+        assert result.next_question is not None, "dev-002 stopped before an information-gain question"
+        if result.next_question.expected_gain > 0:
+            break
+        answers.update({f: case.answer(f) for f in result.next_question.finding_ids})
+    post = posterior(model, evidence)
+    probability = post.probability
     candidates = np.array([i for i, f in enumerate(model.finding_ids) if f not in answers], dtype=np.int64)
 
     fast = np.asarray(expected_gains(model, probability, candidates))
@@ -106,6 +126,13 @@ def main() -> None:
     rows.append(("next-question step: assess() after one answer", *step, None))
     interactive = summary(timings(lambda: run_interactive(model, case), 50, warmup=3))
     rows.append(("full interactive assessment (dev-002)", *interactive, None))
+    with python_gains_in_engine():
+        step_py = summary(timings(lambda: assess(model, evidence), 300))
+        interactive_py = summary(timings(lambda: run_interactive(model, case), 20, warmup=2))
+    rows.insert(3, ("next-question step, pure-Python gain (baseline)", *step_py, step_py[0] / step[0]))
+    rows.append(
+        ("full interactive, pure-Python gain (baseline)", *interactive_py, interactive_py[0] / interactive[0])
+    )
     all_cases = summary(timings(lambda: [run_interactive(model, c) for c in cases], 5, warmup=1))
     rows.append((f"all {len(cases)} dev cases, interactive", *all_cases, None))
 
@@ -121,7 +148,9 @@ def main() -> None:
                 "gain_python_ms": gain_py,
                 "speedup": round(gain_py[0] / gain_np[0], 1),
                 "assess_ms": step,
+                "assess_python_gain_ms": step_py,
                 "interactive_ms": interactive,
+                "interactive_python_gain_ms": interactive_py,
             }
         )
     )

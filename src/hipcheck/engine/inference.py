@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hipcheck.engine.model import CompiledModel, FloatArray, IntArray
-from hipcheck.engine.result import Answer, Contribution, Evidence
+from hipcheck.engine.model import MIN_REASON, CompiledModel, FloatArray, IntArray
+from hipcheck.engine.result import Contribution, Evidence
 from hipcheck.errors import UnknownFinding
 
 
@@ -106,11 +106,6 @@ def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
     return Posterior(prior=prior, probability=normalise(log_post), index=idx)
 
 
-def _answer_text(model: CompiledModel, finding_id: str, answer: Answer) -> str:
-    question = model.finding(finding_id).question.strip()
-    return f"{question} — {'yes' if answer == 'yes' else 'no'}"
-
-
 def contributions(
     model: CompiledModel, evidence: Evidence, idx: EvidenceIndex
 ) -> list[tuple[list[Contribution], list[Contribution]]]:
@@ -118,14 +113,10 @@ def contributions(
 
     Each log-LR is the answer's likelihood ratio for the condition against runners with hip pain
     in general, plus any risk-factor prior modifier that the answer switched on (shared equally
-    among the modifier's findings).
+    among the modifier's findings). Answers that moved the odds by under 1% are left out.
     """
-    known = np.concatenate([idx.yes, idx.no])
-    yes_answer: Answer = "yes"
-    no_answer: Answer = "no"
-    answers = [yes_answer] * idx.yes.size + [no_answer] * idx.no.size
-    table = np.concatenate([model.log_lr_yes[:, idx.yes], model.log_lr_no[:, idx.no]], axis=1)  # (C, K)
-    column = {int(f): k for k, f in enumerate(known.tolist())}
+    known = [(f, True) for f in idx.yes.tolist()] + [(f, False) for f in idx.no.tolist()]
+    extra: dict[tuple[int, int], float] = {}
     yes = set(idx.yes.tolist())
     for mod in model.modifiers:
         if not mod.if_present or not mod.applies_to(evidence.age, evidence.sex):
@@ -133,18 +124,21 @@ def contributions(
         if all(f in yes for f in mod.if_present):
             share = mod.log_factor / len(mod.if_present)
             for f in mod.if_present:
-                table[mod.condition, column[f]] += share
-    ids = [model.finding_ids[int(f)] for f in known.tolist()]
-    texts = [_answer_text(model, f, a) for f, a in zip(ids, answers, strict=True)]
-    rounded = np.round(table, 6).tolist()
+                extra[(mod.condition, f)] = extra.get((mod.condition, f), 0.0) + share
 
     out: list[tuple[list[Contribution], list[Contribution]]] = []
-    for row in rounded:
-        items = [
-            Contribution(finding_id=ids[k], answer=answers[k], log_lr=value, text=texts[k])
-            for k, value in enumerate(row)
-            if abs(value) >= 1e-6
-        ]
+    for ci in range(len(model.condition_ids)):
+        items: list[Contribution] = []
+        for fi, is_yes in known:
+            cached = model.reasons[(ci, fi, is_yes)]
+            bonus = extra.get((ci, fi))
+            if bonus is not None:
+                value = round(cached.log_lr + bonus, 6)
+                cached = Contribution(
+                    finding_id=cached.finding_id, answer=cached.answer, log_lr=value, text=cached.text
+                )
+            if abs(cached.log_lr) >= MIN_REASON:
+                items.append(cached)
         items.sort(key=lambda c: (-abs(c.log_lr), c.finding_id))
         out.append(([c for c in items if c.log_lr > 0], [c for c in items if c.log_lr < 0]))
     return out

@@ -18,11 +18,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from hipcheck.engine.result import Answer, Contribution
 from hipcheck.knowledge.schema import Condition, Finding, KnowledgeBase, PriorModifier, Sex, TriageLevel
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+
+MIN_REASON = 0.01
+"""|log LR| below which an answer is not listed as a reason (under a 1% change in odds)."""
 
 # Probabilities are kept away from 0 and 1 so that no single answer can make a condition impossible.
 _P_MIN = 0.005
@@ -103,6 +107,8 @@ class CompiledModel:
     """(conditions,): rank of each condition's default triage level."""
     modifiers: tuple[CompiledModifier, ...]
     finding_sex: tuple[Sex | None, ...]
+    reasons: dict[tuple[int, int, bool], Contribution]
+    """(condition, finding, answered yes) -> the prepared reason (log LR and plain words)."""
     red_flag_findings: tuple[str, ...] = field(default=())
 
     def condition(self, index: int) -> Condition:
@@ -110,6 +116,11 @@ class CompiledModel:
 
     def finding(self, finding_id: str) -> Finding:
         return self.kb.findings[finding_id]
+
+
+def answer_text(question: str, answer: Answer) -> str:
+    """The plain words of one answer: the finding's own question and the runner's answer."""
+    return f"{question.strip()} — {answer}"
 
 
 def _logit(p: FloatArray) -> FloatArray:
@@ -188,6 +199,18 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         ],
         dtype=np.float64,
     )
+    reasons: dict[tuple[int, int, bool], Contribution] = {}
+    for fi, fid in enumerate(finding_ids):
+        question = kb.findings[fid].question
+        for is_yes, table in ((True, log_lr_yes), (False, log_lr_no)):
+            answer: Answer = "yes" if is_yes else "no"
+            text = answer_text(question, answer)
+            for ci in range(n_c):
+                value = round(float(table[ci, fi]), 6)
+                reasons[(ci, fi, is_yes)] = Contribution(
+                    finding_id=fid, answer=answer, log_lr=value, text=text
+                )
+
     return CompiledModel(
         kb=kb,
         params=params,
@@ -205,6 +228,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         default_level=np.array([kb.conditions[c].default_triage.rank for c in condition_ids], dtype=np.int64),
         modifiers=tuple(mods),
         finding_sex=tuple(kb.findings[f].sex for f in finding_ids),
+        reasons=reasons,
         red_flag_findings=tuple(f for f in finding_ids if kb.findings[f].group == "red_flag"),
     )
 
