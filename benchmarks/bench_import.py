@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import os
 import platform
 import shutil
@@ -68,20 +69,60 @@ def _hipcheck_file(path: Path, records: bool) -> int:
         return 0
 
 
+def _same(expected: Any, actual: float) -> bool:
+    if expected is None:
+        return math.isnan(actual)
+    if isinstance(expected, datetime):
+        expected = (expected - FIT_EPOCH).total_seconds()
+    return bool(float(expected) == actual)
+
+
 def _check_identical(paths: list[Path]) -> tuple[int, int]:
-    """(values compared, values that differ) over session summaries and record columns."""
+    """(values compared, values that differ) over session summaries and every record's columns."""
     compared = differ = 0
     for path in paths:
-        sessions, _ = _fitdecode_file(path, records=False)
-        mine = decode_fit(path.read_bytes(), check_crc=False)
+        sessions: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with fitdecode.FitReader(str(path)) as reader:
+                    for frame in reader:
+                        if isinstance(frame, fitdecode.FitDataMessage) and frame.name in (
+                            "session",
+                            "record",
+                        ):
+                            values = {f.name: f.value for f in frame.fields}
+                            (sessions if frame.name == "session" else records).append(values)
+        except fitdecode.FitError:
+            pass
+        mine = decode_fit(path.read_bytes(), records=True, check_crc=False)
         for theirs, ours in zip(sessions, mine.sessions, strict=True):
-            for key in ("total_distance", "total_timer_time", "total_elapsed_time", "avg_heart_rate"):
+            for key in (
+                "start_time",
+                "total_distance",
+                "total_timer_time",
+                "total_elapsed_time",
+                "avg_heart_rate",
+            ):
                 compared += 1
-                differ += theirs.get(key) != ours.get(key)
-            start = theirs.get("start_time")
-            if isinstance(start, datetime):
+                value = ours.get(key)
+                differ += not _same(theirs.get(key), float("nan") if value is None else float(value))
+        assert mine.records is not None and len(mine.records) == len(records)
+        for i, rec in enumerate(records):
+            cadence = rec.get("cadence")
+            if cadence is not None and rec.get("fractional_cadence") is not None:
+                cadence += rec["fractional_cadence"]
+            expected = {
+                "timestamp": rec.get("timestamp"),
+                "distance": rec.get("distance"),
+                "speed": rec.get("enhanced_speed", rec.get("speed")),
+                "heart_rate": rec.get("heart_rate"),
+                "cadence": cadence,
+            }
+            for name, value in expected.items():
                 compared += 1
-                differ += (start - FIT_EPOCH).total_seconds() != ours.get("start_time")
+                differ += not _same(value, float(getattr(mine.records, name)[i]))
     return compared, differ
 
 
