@@ -8,7 +8,7 @@ line ``file: entity id: field: what is wrong``; nothing is reported until all fi
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -134,20 +134,27 @@ def _read_yaml(node: Traversable, name: str, problems: _Problems) -> tuple[bool,
         return False, None
 
 
-def _entries(data: Any, key: str, name: str, problems: _Problems) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (label, raw entity) from a file holding a list, a {key: list} or an {id: entity} mapping."""
+def _entries(data: Any, key: str, name: str, problems: _Problems) -> list[tuple[str, dict[str, Any]]] | None:
+    """(label, raw entity) pairs from a file holding a list, a {key: list} or an {id: entity} mapping.
+
+    None when the file as a whole is unusable (empty, or the wrong shape); the problem is recorded.
+    """
     if data is None:
         problems.add(name, "-", "-", "file is empty")
-        return
+        return None
     if isinstance(data, Mapping) and set(data) == {key}:
         data = data[key]
+    elif isinstance(data, Mapping) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        problems.add(name, "-", str(next(iter(data))), f"unknown top-level key (expected {key!r})")
+        return None
+    out: list[tuple[str, dict[str, Any]]] = []
     if isinstance(data, list):
         for index, item in enumerate(data, start=1):
             label = str(item.get("id")) if isinstance(item, Mapping) and item.get("id") else f"entry {index}"
             if not isinstance(item, Mapping):
                 problems.add(name, label, "-", f"expected a mapping of fields, got {type(item).__name__}")
                 continue
-            yield label, dict(item)
+            out.append((label, dict(item)))
     elif isinstance(data, Mapping):
         for entity_id, item in data.items():
             label = str(entity_id)
@@ -158,11 +165,13 @@ def _entries(data: Any, key: str, name: str, problems: _Problems) -> Iterator[tu
             if "id" in body and body["id"] != entity_id:
                 problems.add(name, label, "id", f"id {body['id']!r} differs from its key {entity_id!r}")
             body.setdefault("id", entity_id)
-            yield label, body
+            out.append((label, body))
     else:
         problems.add(
             name, "-", "-", f"expected a list of {key} or a mapping by id, got {type(data).__name__}"
         )
+        return None
+    return out
 
 
 def _validate(model: type[M], raw: dict[str, Any], name: str, label: str, problems: _Problems) -> M | None:
@@ -243,10 +252,11 @@ def _load(root: Traversable) -> KnowledgeBase:
     for kind, (file_name, model) in LIST_FILES.items():
         loaded.entities.setdefault(kind, {})
         ok, data = _read_yaml(root.joinpath(file_name), file_name, problems)
-        if not ok:
+        entries = _entries(data, kind, file_name, problems) if ok else None
+        if entries is None:
             loaded.unread.add(kind)
             continue
-        for label, raw in _entries(data, kind, file_name, problems):
+        for label, raw in entries:
             _note_raw_id(kind, raw, file_name, label, seen_raw_ids, problems)
             entity = _validate(model, raw, file_name, label, problems)
             if entity is not None:

@@ -191,3 +191,9 @@ def test_duplicate_is_reported_even_when_the_second_copy_is_invalid(minimal_kb: 
     assert "findings.yaml: f_night: id: duplicate finding id (first defined in findings.yaml)" in problems
     assert any(p.startswith("findings.yaml: f_night: group: ") for p in problems)
     assert len(problems) == 2
+
+
+def test_wrong_top_level_key_is_named(minimal_kb: Path) -> None:
+    path = minimal_kb / "care.yaml"
+    path.write_text(path.read_text().replace("care:", "cares:", 1))
+    assert problems_of(minimal_kb) == ["care.yaml: -: cares: unknown top-level key (expected 'care')"]
