@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from hipcheck.engine import CompiledModel, compile_model
 from hipcheck.knowledge.schema import KnowledgeBase
+from hipcheck.store.base import Base
 from hipcheck.store.unit_of_work import Store, open_store
 
 POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
@@ -50,14 +51,32 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield from _postgres_database()
 
 
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    """A migrated store on the test database."""
-    opened = open_store(database_url)
-    try:
-        yield opened
-    finally:
-        opened.dispose()
+@pytest.fixture(scope="session")
+def postgres_store() -> Iterator[Store]:
+    """One migrated PostgreSQL database for the session; `store` empties it before each test."""
+    for url in _postgres_database():
+        opened = open_store(url)
+        try:
+            yield opened
+        finally:
+            opened.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store: a new SQLite file, or the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        opened = open_store(f"sqlite:///{tmp_path}/hipcheck.db")
+        try:
+            yield opened
+        finally:
+            opened.dispose()
+        return
+    shared: Store = request.getfixturevalue("postgres_store")
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with shared.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield shared
 
 
 # --- a small knowledge base -----------------------------------------------------------------
