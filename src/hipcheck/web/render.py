@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,9 @@ def _triage_label(level: object) -> str:
     return TRIAGE_LABELS.get(key, key)
 
 
-def _level_value(level: object) -> str:
-    return level.value if isinstance(level, TriageLevel) else str(level)
+def _level_value(value: object) -> str:
+    """The plain value of an enum (TriageLevel, Sex...) or the text itself."""
+    return str(value.value) if isinstance(value, Enum) else str(value)
 
 
 def make_templates() -> Jinja2Templates:

@@ -62,7 +62,7 @@ def _question_context(kb: KnowledgeBase, state: AssessmentState) -> dict[str, An
         "red_flag_screen": bool(findings) and all(f.group == "red_flag" for f in findings),
         "group_title": GROUP_TITLES.get(group, "Do any of these apply to you?"),
         "reason": result.next_question.reason,
-        "answered": len(state.answers),
+        "answered": result.questions_answered,
         "max_questions": MAX_QUESTIONS,
         "triage": result.triage,
     }
@@ -108,7 +108,13 @@ def question(request: Request, assessment_id: str, store: StoreDep, model: Model
         return render(
             request,
             "assessment/emergency.html",
-            {"assessment_id": state.id, "triage": state.result.triage, "answered": len(state.answers)},
+            {
+                "assessment_id": state.id,
+                "triage": state.result.triage,
+                # only the reasons that set this level, not the milder ones beside them
+                "reasons": [r for r in state.result.triage.reasons if r.level == TriageLevel.emergency],
+                "answered": len(state.answers),
+            },
         )
     if state.result.should_stop or state.result.next_question is None:
         return see_other(f"/assessments/{state.id}/result")
@@ -147,6 +153,7 @@ def result(request: Request, assessment_id: str, store: StoreDep, model: ModelDe
     state = services.get_assessment(uow=store, assessment_id=assessment_id)
     stored = services.current_plan(uow=store, model=model, assessment_id=assessment_id)
     top, rest = split_causes(state.result.conditions)
+    instruction = state.result.triage.instruction.strip()
     return render(
         request,
         "assessment/result.html",
@@ -158,7 +165,8 @@ def result(request: Request, assessment_id: str, store: StoreDep, model: ModelDe
             "finished": state.result.should_stop,
             "top_causes": top,
             "other_causes": rest,
-            "now_items": stored.plan.now,
+            # the triage banner already says the instruction: do not repeat it
+            "now_items": [i for i in stored.plan.now if i.text.strip() != instruction],
         },
     )
 
