@@ -272,6 +272,9 @@ class ProgressDecision(Frozen):
     phase: Phase | None = Field(
         default=None, description="for plan progress: the rehab phase of `level` (1-4 = the plan's phases)"
     )
+    stage: int | None = Field(
+        default=None, ge=0, description="in the return-to-run phase: the walk-run stage (0 = not running yet)"
+    )
     sources: list[str] = Field(default_factory=list)
 
 

@@ -346,12 +346,33 @@ def level_for_phase(phase: Phase) -> int:
     return PHASES.index(phase) + 1
 
 
-def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
-    """Today's rehab level (phase) and why, for a stored plan and its diary.
+def walk_run_rules(
+    max_pain_to_advance: int, stages: int, *, bone: bool, sources: Sequence[str]
+) -> ProgressRules:
+    """Walk-run stages: the group's pain limit, each stage twice, two stages back when pain
+    passed 5/10, a clinician after two step-backs in a row; bone: any pain stops."""
+    return ProgressRules(
+        max_pain_to_advance=max_pain_to_advance,
+        min_level=1,
+        max_level=stages,
+        sessions_to_advance=2,
+        too_high_step_back_levels=2,
+        refer_after_step_backs=2,
+        bone=bone,
+        sources=list(sources),
+    )
 
-    The levels start at the plan's current phase. An urgent or emergency plan has no levels:
-    the runner must be seen first. A bone stress injury uses the bone rule (no pain at all).
+
+def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
+    """Today's level and why, for a stored plan and its diary.
+
+    Rehab phases are levels 1-4 starting at the plan's current phase. A plan made for the
+    return-to-run phase follows the walk-run stages instead (`stage`), except after a bone stress
+    injury, where stage 1 needs a clinician's clearance first (see care.return_to_run.progress).
+    An urgent or emergency plan has no levels: the runner must be seen first. A plausible bone
+    stress injury uses the bone rule (no pain at all).
     """
+    last_day = max((e.day for e in entries), default=None)
     if plan.now_only or plan.current_phase is None:
         return ProgressDecision(
             action="see_clinician",
@@ -360,11 +381,29 @@ def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
             "has seen you",
             level=0,
             previous_level=0,
-            day=max((e.day for e in entries), default=None),
+            day=last_day,
             stop_progression=True,
             sources=list(PAIN_MONITORING_SOURCES),
         )
-    bone = plan.return_to_run is not None and plan.return_to_run.group == "bone"
+    rtr = plan.return_to_run
+    bone = rtr is not None and rtr.group == "bone"
+    if plan.current_phase == "return_to_run" and rtr is not None:
+        if rtr.needs_clearance:
+            return ProgressDecision(
+                action="hold",
+                rule="entry_criteria_not_met",
+                reason="not running yet: walk-run starts only after a clinician has cleared running "
+                "after the bone stress injury",
+                level=0,
+                previous_level=0,
+                day=last_day,
+                phase="return_to_run",
+                stage=0,
+                sources=list(rtr.sources),
+            )
+        rules = walk_run_rules(rtr.max_pain_to_advance, len(rtr.stages), bone=bone, sources=rtr.sources)
+        decision = current(entries, 1, rules)
+        return decision.model_copy(update={"phase": "return_to_run", "stage": decision.level})
     rules = ProgressRules(max_pain_to_advance=0, bone=True) if bone else ProgressRules()
     decision = current(entries, level_for_phase(plan.current_phase), rules)
     return decision.model_copy(update={"phase": phase_for_level(decision.level)})

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import Frozen, ProgressDecision, ReturnToRunPlan, RunStageView
-from hipcheck.care.progress import ProgressRules, current
+from hipcheck.care.progress import ProgressRules, current, walk_run_rules
 from hipcheck.knowledge.schema import KnowledgeBase, ReturnToRun
 
 RunGroup = Literal["soft_tissue", "hamstring_acute", "bone"]
@@ -53,16 +53,7 @@ def max_pain(rtr: ReturnToRun, group: RunGroup) -> int:
 
 def rules_for(rtr: ReturnToRun, group: RunGroup) -> ProgressRules:
     """Pain-monitoring thresholds for walk-run stages of this group."""
-    return ProgressRules(
-        max_pain_to_advance=max_pain(rtr, group),
-        min_level=1,
-        max_level=len(rtr.stages),
-        sessions_to_advance=2,
-        too_high_step_back_levels=2,
-        refer_after_step_backs=2,
-        bone=group == "bone",
-        sources=list(rtr.sources),
-    )
+    return walk_run_rules(max_pain(rtr, group), len(rtr.stages), bone=group == "bone", sources=rtr.sources)
 
 
 def plan_for(rtr: ReturnToRun, group: RunGroup) -> ReturnToRunPlan:

@@ -285,3 +285,27 @@ def test_any_result_gives_a_safe_plan(
     for care_item in plan.symptom_care:
         assert care_item.offered == (not care_item.not_offered_because)
         assert not care_item.active_now or care_item.offered
+
+
+def test_a_return_to_run_plan_progresses_through_walk_run_stages(kb: KnowledgeBase, make_result: Any) -> None:
+    import datetime as dt
+
+    from hipcheck.care.diary import DiaryEntry
+
+    runs = [
+        DiaryEntry(day=dt.date(2026, 2, d), pain_rest=0, pain_during=2, pain_next_morning=0, run_minutes=30)
+        for d in (1, 3)
+    ]
+    soft = make_plan(
+        kb, make_result("self_care", {"itbs": 0.9, "gtps": 0.1}), PlanOptions(phase="return_to_run")
+    )
+    d = for_plan(soft, runs)
+    assert (d.action, d.phase, d.stage, d.level) == ("advance", "return_to_run", 2, 2)
+    # The soft-tissue limit is 2/10: a run at 3/10 repeats the stage.
+    three = [*runs[:1], DiaryEntry(day=dt.date(2026, 2, 3), pain_rest=0, pain_during=3, pain_next_morning=0)]
+    assert for_plan(soft, three).rule in ("pain_above_limit", "pain_rose")
+    bone = make_plan(
+        kb, make_result("see_clinician", {"gtps": 0.9, "fnsf": 0.1}), PlanOptions(phase="return_to_run")
+    )
+    d = for_plan(bone, runs)
+    assert (d.action, d.rule, d.stage) == ("hold", "entry_criteria_not_met", 0)
