@@ -21,8 +21,19 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        # Readers and one writer at a time without "database is locked" on the web server.
+        # A writer waits for another writer instead of failing at once with "database is locked".
         cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def _sqlite_file_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    _sqlite_on_connect(dbapi_connection, _record)
+    cursor = dbapi_connection.cursor()
+    try:
+        # Write-ahead log: readers (the web pages) never wait for the writer (an answer being saved).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
 
@@ -61,10 +72,12 @@ def create_store_engine(url: str) -> Engine:
 
     path = sqlite_path(url)
     kwargs: dict[str, Any] = {}
+    on_connect = _sqlite_on_connect
     if path is None:
         # One shared connection, or every new connection would see a fresh empty database.
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
+        on_connect = _sqlite_file_on_connect
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -74,7 +87,7 @@ def create_store_engine(url: str) -> Engine:
             ) from exc
         kwargs = {"connect_args": {"check_same_thread": False}}
     engine = create_engine(parsed, **kwargs)
-    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "connect", on_connect)
     return engine
 
 

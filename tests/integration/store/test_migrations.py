@@ -55,6 +55,9 @@ def test_first_use_creates_the_sqlite_file_and_its_folder(tmp_path: pytest.TempP
     try:
         assert path.exists()
         assert migrate.current_revision(store.engine) == migrate.head_revision()
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         store.dispose()
     # A second open finds the schema at head and leaves it be.
@@ -92,3 +95,13 @@ def test_schema_is_current_only_at_head(database_url: str) -> None:
         assert schema_is_current(engine)
     finally:
         engine.dispose()
+
+
+def test_in_memory_sqlite_keeps_its_schema_across_units_of_work() -> None:
+    store = open_store("sqlite://")
+    try:
+        with store() as uow:
+            assert uow.assessments.recent() == []
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
+    finally:
+        store.dispose()
