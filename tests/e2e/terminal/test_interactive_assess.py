@@ -1,0 +1,210 @@
+"""`hipcheck assess` in a real pseudo-terminal, as a runner would use it: single key presses,
+the red-flag screen first, an emergency that stops at once, back, an invalid key, Ctrl-C and
+--resume. What was stored is checked with `hipcheck show --json` in a separate process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pexpect
+
+FIRST_RED_FLAG = "Do you have a fever or chills, or feel generally unwell?"
+CANNOT_BEAR_WEIGHT = "Are you unable to put weight on the leg or to take four steps?"
+SECOND_SCREEN_FIRST = "Any numbness around the genitals or back passage"
+PROMPT = r"saves and stops\)  > "
+Spawn = Callable[..., pexpect.spawn]
+Stored = Callable[[str], dict[str, Any]]
+
+
+def start(spawn: Spawn, age: str = "34", sex: str = "f") -> pexpect.spawn:
+    child = spawn("assess")
+    child.expect("How old are you")
+    child.sendline(age)
+    child.expect(r"Sex: \[f\] female  \[m\] male")
+    child.send(sex)
+    child.expect(r"assessment (\w+)\.")
+    return child
+
+
+def assessment_id(child: pexpect.spawn) -> str:
+    match = child.match
+    assert match is not None
+    return str(match.group(1))
+
+
+def answer_until_result(child: pexpect.spawn, key: str = "n", limit: int = 400) -> int:
+    """Answer every question with `key` until the result screen; how many keys were pressed."""
+    for pressed in range(limit):
+        if child.expect([PROMPT, "Most likely causes"]) == 1:
+            return pressed
+        child.send(key)
+    raise AssertionError("the assessment never reached the result screen")
+
+
+def test_full_assessment_reaches_the_result_screen_and_is_saved(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn)
+    ident = assessment_id(child)
+    # The red-flag screen comes first, marked as such.
+    child.expect(r"question 1 · 0 answers so far")
+    child.expect("Safety check first")
+    child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
+    pressed = answer_until_result(child)
+    assert pressed > 10
+    # Probability bars and reasons for the causes, then the plan summary and where it is saved.
+    child.expect(r"1\. [█░]{20} +\d+%")
+    child.expect("for: |against: ")
+    child.expect("Your plan, in short")
+    child.expect(f"Saved as {ident}")
+    child.expect("not a diagnosis")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    data = stored(ident)
+    assert data["status"] == "complete"
+    assert len(data["answers"]) == pressed
+    assert {a["value"] for a in data["answers"]} == {"no"}
+    assert data["plan"] is not None
+
+
+def test_emergency_red_flag_stops_at_once(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn, age="41", sex="m")
+    ident = assessment_id(child)
+    child.expect(PROMPT)
+    child.send("n")
+    child.expect(PROMPT)
+    child.send("n")
+    child.expect(re.escape(CANNOT_BEAR_WEIGHT))
+    child.expect(PROMPT)
+    child.send("y")
+    child.expect("EMERGENCY")
+    child.expect("Go to an emergency department now")
+    child.expect(pexpect.EOF)
+    after = str(child.before)
+    # Nothing more is asked: the two remaining questions of the screen are not shown.
+    assert "saves and stops" not in after
+    assert "Does the leg look shorter" not in after
+    child.close()
+    assert child.exitstatus == 0
+    data = stored(ident)
+    assert data["triage"]["level"] == "emergency"
+    assert {a["finding_id"]: a["value"] for a in data["answers"]} == {
+        "rf_fever_unwell": "no",
+        "rf_hot_red_joint": "no",
+        "rf_cannot_bear_weight": "yes",
+    }
+
+
+def test_back_within_a_screen_and_to_the_previous_screen(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn)
+    ident = assessment_id(child)
+    # Within the screen: answer, go back, the same question comes again.
+    child.expect(PROMPT)
+    child.send("n")
+    child.expect(r"\(2/5\)")
+    child.expect(PROMPT)
+    child.send("b")
+    child.expect("Back one question")
+    child.expect(re.escape(FIRST_RED_FLAG))
+    for _ in range(5):
+        child.expect(PROMPT)
+        child.send("n")
+    # The next screen: `b` on its first question undoes the whole previous screen.
+    child.expect(re.escape(SECOND_SCREEN_FIRST))
+    child.expect(PROMPT)
+    child.send("b")
+    child.expect("Back to the previous screen")
+    child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
+    assert stored(ident)["answers"] == []
+    # Answer the first screen differently; the new answers are what is stored.
+    child.expect(PROMPT)
+    child.send("d")
+    for _ in range(4):
+        child.expect(PROMPT)
+        child.send("n")
+    child.expect(re.escape(SECOND_SCREEN_FIRST))
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    answers = {a["finding_id"]: a["value"] for a in stored(ident)["answers"]}
+    assert answers["rf_fever_unwell"] == "unknown"
+    assert len(answers) == 5
+
+
+def test_back_on_the_first_question_says_there_is_nothing_to_undo(spawn: Spawn) -> None:
+    child = start(spawn)
+    child.expect(PROMPT)
+    child.send("b")
+    child.expect("nothing to go back to")
+    child.expect(re.escape(FIRST_RED_FLAG))
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+
+
+def test_invalid_key_gets_a_hint_and_the_same_question(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn)
+    ident = assessment_id(child)
+    child.expect(PROMPT)
+    child.send("x")
+    child.expect(r"'x' is not an answer\. Please press y \(yes\), n \(no\), d or \? \(don't know\)")
+    child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
+    child.expect(PROMPT)
+    child.send("\x1b[A")  # the up-arrow key
+    child.expect("an arrow or escape key is not an answer")
+    child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
+    child.expect(PROMPT)
+    child.send("?")
+    child.expect("don't know")
+    child.expect(r"\(2/5\)")
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    # The invalid keys were not stored as answers; the valid one was.
+    assert stored(ident)["answers"] == [{"finding_id": "rf_fever_unwell", "value": "unknown"}]
+
+
+def test_ctrl_c_saves_and_resume_continues(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn)
+    ident = assessment_id(child)
+    for _ in range(5 + 2):  # the first screen, and two questions of the second
+        child.expect(PROMPT)
+        child.send("n")
+    child.expect(r"\(3/5\)")
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(r"7 answers saved as (\w+)\. Continue with: hipcheck assess --resume (\w+)")
+    match = child.match
+    assert match is not None and match.group(1) == ident == match.group(2)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    data = stored(ident)
+    assert data["status"] == "in_progress"
+    assert len(data["answers"]) == 7
+
+    resumed = spawn("assess", "--resume", ident)
+    resumed.expect(f"Continuing assessment {ident} \\(34, female, 7 answers so far\\)")
+    # The rest of the red-flag screen comes next, not the questions already answered.
+    resumed.expect(r"question \d+ · 7 answers so far")
+    resumed.expect("Have you lost weight without trying")
+    pressed = answer_until_result(resumed)
+    resumed.expect(f"Saved as {ident}")
+    resumed.expect(pexpect.EOF)
+    resumed.close()
+    assert resumed.exitstatus == 0
+    data = stored(ident)
+    assert data["status"] == "complete"
+    assert len(data["answers"]) == 7 + pressed
+
+
+def test_resume_unknown_id_is_one_line_and_non_zero(spawn: Spawn) -> None:
+    child = spawn("assess", "--resume", "doesnotexist")
+    child.expect(pexpect.EOF)
+    output = str(child.before).strip()
+    child.close()
+    assert child.exitstatus != 0
+    assert "doesnotexist" in output
+    assert "Traceback" not in output
+    assert len(output.splitlines()) == 1
