@@ -418,42 +418,39 @@ def choose_exercises(
         elif _has_equipment(ex, options):
             usable.append(ex)
 
-    def key(ex: Exercise, for_id: str | None, reach: int) -> tuple[int, float, int, int, str]:
+    def key(ex: Exercise, for_id: str | None) -> tuple[int, float, int, int, str]:
+        """Closest phase, then the most likely cause, the KB's own order for it, gentler kinds."""
         fans = [c for c in favours[ex.id] if c in plausible]
         cause = for_id or max(fans, key=lambda c: plausible[c].probability)
         listed = kb.conditions[cause].favoured_exercises
         order = listed.index(ex.id) if ex.id in listed else len(listed)
-        distance = _phase_distance(ex, phase)
         return (
-            distance if distance > reach else 0,
+            _phase_distance(ex, phase),
             -plausible[cause].probability,
             order,
             _KIND_ORDER.get(ex.kind, 9),
             ex.id,
         )
 
+    # Only the current phase and its neighbours: never a late-phase load in the first days.
+    near = [e for e in usable if _phase_distance(e, phase) <= 1]
     chosen: list[Exercise] = []
-    for reach in (1, 2, 3):
-        # Closest to the current phase first; widen the phase window only if too few.
-        near = [e for e in usable if _phase_distance(e, phase) <= reach]
-        # One for each top cause first (most likely cause first), then the best of the rest.
-        for cause in top:
-            fits = sorted(
-                (e for e in near if cause.id in favours[e.id] and e not in chosen),
-                key=lambda e: key(e, cause.id, 0),
-            )
-            if fits and not any(cause.id in favours[e.id] for e in chosen):
-                chosen.append(fits[0])
-        top_ids = {c.id for c in top}
-        rest = sorted(
-            (e for e in near if e not in chosen and top_ids & favours[e.id]), key=lambda e: key(e, None, 0)
+    # One for each top cause first (most likely cause first), then the best of the rest.
+    for cause in top:
+        fits = sorted(
+            (e for e in near if cause.id in favours[e.id] and e not in chosen), key=lambda e: key(e, cause.id)
         )
-        chosen += rest[: max(0, TARGET_EXERCISES - len(chosen))]
-        if len(chosen) < MIN_EXERCISES:
-            others = sorted((e for e in near if e not in chosen), key=lambda e: key(e, None, 0))
-            chosen += others[: MIN_EXERCISES - len(chosen)]
-        if len(chosen) >= MIN_EXERCISES:
-            break
+        if fits:
+            chosen.append(fits[0])
+    top_ids = {c.id for c in top}
+    rest = sorted(
+        (e for e in near if e not in chosen and top_ids & favours[e.id]), key=lambda e: key(e, None)
+    )
+    chosen += rest[: max(0, TARGET_EXERCISES - len(chosen))]
+    if len(chosen) < MIN_EXERCISES:
+        # Too few for the top causes: add ones favoured by the other plausible conditions.
+        others = sorted((e for e in near if e not in chosen), key=lambda e: key(e, None))
+        chosen += others[: MIN_EXERCISES - len(chosen)]
     chosen = chosen[:MAX_EXERCISES]
 
     planned = [
