@@ -106,7 +106,7 @@ def _summary_json(summary: TrainingSummary, proposals: list[Any]) -> dict[str, A
 
 @training_app.command("summary")
 def summary_command(
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help="How many weeks to show.")] = 12,
+    weeks: Annotated[int, typer.Option("--weeks", help="How many weeks to show (1-520).")] = 12,
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also write the chart to this .png or .svg file.")
     ] = None,
@@ -114,6 +114,8 @@ def summary_command(
 ) -> None:
     """Weekly distance, load ratios, single-run spikes, shoes and cadence, with a chart."""
     settings = get_settings()
+    if not 1 <= weeks <= 520:
+        raise InvalidInput(f"--weeks must be between 1 and 520, not {weeks}", field="weeks")
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InvalidInput(f"{chart}: the chart file must end in .png or .svg", field="chart")
     with opened_store() as store:

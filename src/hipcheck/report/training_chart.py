@@ -44,12 +44,15 @@ def render_chart(summary: TrainingSummary, fmt: ChartFormat = "png") -> bytes:
     fig = Figure(figsize=(8, 5.5 if has_cadence else 3.5), dpi=100)
     axes = fig.subplots(2 if has_cadence else 1, 1, squeeze=False)[:, 0]
     ax = axes[0]
-    labels = [w.week_start.strftime("%d %b") for w in summary.weeks]
+    long_range = len(summary.weeks) > 52
+    labels = [w.week_start.strftime("%d %b %y" if long_range else "%d %b") for w in summary.weeks]
     values = [_unit_distance(w.distance_m, summary.units) for w in summary.weeks]
     spike_weeks = {week_start(s.day) for s in summary.spikes}
     colours = ["#c0392b" if w.week_start in spike_weeks else "#2e86c1" for w in summary.weeks]
     ax.bar(range(len(values)), values, color=colours)
-    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    step = max(1, -(-len(labels) // 14))  # at most ~14 labels, the latest week always named
+    ticks = list(range(len(labels) - 1, -1, -step))[::-1]
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45, ha="right", fontsize=8)
     ax.set_ylabel(f"distance ({summary.units})")
     ax.set_title(
         "Weekly running distance (red: a run >10 % longer than the longest of the 30 days before)", fontsize=9
@@ -62,7 +65,10 @@ def render_chart(summary: TrainingSummary, fmt: ChartFormat = "png") -> bytes:
         cax.set_ylabel("steps/min")
         cax.set_title("Cadence on easy runs", fontsize=9)
         cax.grid(alpha=0.3)
-        fig.autofmt_xdate()
+        for label in cax.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+            label.set_fontsize(8)
     fig.tight_layout()
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {}

@@ -141,8 +141,8 @@ def ewma(daily: npt.NDArray[np.float64], span: int, seed: float) -> npt.NDArray[
 
 def acwr_ewma(daily: npt.NDArray[np.float64], acute: int = 7, chronic: int = 28) -> float | None:
     """EWMA ACWR (Williams 2017) on the last day of ``daily``; see the module docstring for the convention."""
-    if daily.shape[0] < chronic:
-        return None
+    if daily.shape[0] < chronic or float(daily[-chronic:].sum()) <= 0:
+        return None  # no running in the chronic window: a ratio would only show the decay
     seed = float(daily[:chronic].mean())
     a = ewma(daily, acute, seed)[-1]
     c = ewma(daily, chronic, seed)[-1]
