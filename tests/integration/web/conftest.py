@@ -146,3 +146,22 @@ def api(client: TestClient) -> Api:
 @pytest.fixture(scope="session", name="dev_cases")
 def dev_cases_fixture() -> list[dict[str, Any]]:
     return dev_cases()
+
+
+def emergency_finding_of(model: CompiledModel) -> str:
+    """A finding that alone, at any age, makes a red-flag rule send the runner to emergency care."""
+    for rule in model.kb.red_flags.values():
+        when = rule.when
+        if (
+            rule.level.value == "emergency"
+            and len(when.all_of) == 1
+            and not when.any_of
+            and when.age_min is None
+        ):
+            return when.all_of[0]
+    raise LookupError("the knowledge base has no single-finding emergency rule")
+
+
+@pytest.fixture(scope="session")
+def emergency_finding(model: CompiledModel) -> str:
+    return emergency_finding_of(model)
