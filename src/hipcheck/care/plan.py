@@ -35,6 +35,7 @@ from hipcheck.care.models import (
     PlanPhase,
     RedFlagWatch,
     Referral,
+    ReturnToRunPlan,
     RuledOutBy,
     SymptomCare,
     TrainingNumbers,
@@ -278,11 +279,12 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
     if options.training is not None:
         running, footwear = _with_training_numbers(running, footwear, options.training)
 
-    rtr_group = run_group({c.id: c.probability for c in plausible_list}, kb, EXCLUSION_THRESHOLD)
-    rtr = plan_for(kb.return_to_run, rtr_group)
-    phases = _phases(
-        kb, phase, sections["symptom"], exercises, rtr.entry_criteria, rtr.rules, len(rtr.stages)
-    )
+    # No walk-run progression when it applies to none of the plausible conditions (e.g. a hernia).
+    rtr = None
+    if any(kb.conditions[c.id].return_to_run_group != "not_applicable" for c in plausible_list):
+        rtr_group = run_group({c.id: c.probability for c in plausible_list}, kb, EXCLUSION_THRESHOLD)
+        rtr = plan_for(kb.return_to_run, rtr_group)
+    phases = _phases(kb, phase, sections["symptom"], exercises, rtr)
 
     referrals = [
         Referral(
@@ -517,9 +519,7 @@ def _phases(
     current: Phase,
     care: Sequence[SymptomCare],
     exercises: Sequence[PlannedExercise],
-    entry_criteria: list[str],
-    rtr_rules: list[str],
-    stages: int,
+    rtr: ReturnToRunPlan | None,
 ) -> list[PlanPhase]:
     monitoring = kb.care.get("pain_monitoring")
     pain_rules = list(monitoring.how) if monitoring else []
@@ -528,14 +528,15 @@ def _phases(
         "calm_down": f"first {CALM_DOWN_HOURS} h",
         "restore": f"to about day {RESTORE_UNTIL_DAY}",
         "strengthen": None,
-        "return_to_run": f"{stages} walk-run stages, each at least twice",
+        "return_to_run": f"{len(rtr.stages)} walk-run stages, each at least twice" if rtr else None,
     }
     move_on: dict[Phase, list[str]] = {
         "calm_down": pain_rules,
         "restore": pain_rules,
-        "strengthen": [*pain_rules, *entry_criteria],
-        "return_to_run": rtr_rules,
+        "strengthen": [*pain_rules, *(rtr.entry_criteria if rtr else [])],
+        "return_to_run": list(rtr.rules) if rtr else [],
     }
+    rtr_sources = list(rtr.sources) if rtr else []
     out = []
     for p in PHASES:
         name, goal = PHASE_LABELS[p]
@@ -549,10 +550,7 @@ def _phases(
                 move_on_when=move_on[p],
                 care_ids=[c.id for c in care if c.offered and (p in (kb.care[c.id].phases or PHASES))],
                 exercise_ids=[e.id for e in exercises if p in e.phases],
-                sources=_unique(
-                    pain_sources
-                    + (list(kb.return_to_run.sources) if p in ("strengthen", "return_to_run") else [])
-                ),
+                sources=_unique(pain_sources + (rtr_sources if p in ("strengthen", "return_to_run") else [])),
             )
         )
     return out

@@ -80,6 +80,7 @@ def care_kb_data() -> dict[str, Any]:
         _condition("itbs", "self_care", "soft_tissue"),
         _condition("hamstring", "self_care", "hamstring_acute"),
         _condition("fnsf", "urgent", "bone", must_not_miss=True, safety_threshold=0.1),
+        _condition("hernia", "see_clinician", "not_applicable"),
     ]
     care = [
         _care(

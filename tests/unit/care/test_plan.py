@@ -309,3 +309,14 @@ def test_a_return_to_run_plan_progresses_through_walk_run_stages(kb: KnowledgeBa
     )
     d = for_plan(bone, runs)
     assert (d.action, d.rule, d.stage) == ("hold", "entry_criteria_not_met", 0)
+
+
+def test_no_walk_run_progression_when_it_applies_to_no_plausible_condition(
+    kb: KnowledgeBase, make_result: Any
+) -> None:
+    plan = make_plan(kb, make_result("see_clinician", {"hernia": 0.97, "gtps": 0.03}))
+    assert plan.return_to_run is None
+    assert plan.exercises == []  # the knowledge base favours none for it: no padding
+    assert plan.phases[3].move_on_when == [] and plan.phases[3].typical_duration is None
+    mixed = make_plan(kb, make_result("see_clinician", {"hernia": 0.7, "gtps": 0.3}))
+    assert mixed.return_to_run is not None and mixed.return_to_run.group == "soft_tissue"
