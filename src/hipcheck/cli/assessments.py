@@ -7,7 +7,6 @@ takes over. Rendering only: every decision comes from `services` (and through it
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -150,15 +149,9 @@ def first_case(path: Path, model: CompiledModel) -> Case:
 
 
 def _run_interactive(resume: str | None, as_json: bool) -> None:
-    try:
-        interactive = importlib.import_module("hipcheck.cli.interactive")
-    except ModuleNotFoundError:
-        _console().print(
-            "The interactive assessment is not available in this version yet. "
-            "Run `hipcheck assess --case FILE` with an intake-v1 case file instead."
-        )
-        raise typer.Exit(2) from None
-    interactive.run_interactive(resume=resume, as_json=as_json)
+    from hipcheck.cli.interactive import run_interactive  # its key reading is only needed here
+
+    run_interactive(resume=resume, as_json=as_json)
 
 
 @app.command("assess")
