@@ -1,0 +1,243 @@
+"""The HTML pages, read with an HTML parser as a screen reader or a browser would read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from fastapi.testclient import TestClient
+
+from hipcheck.engine import CompiledModel
+
+
+def soup_of(response: Any) -> BeautifulSoup:
+    assert response.headers["content-type"].startswith("text/html"), response.headers["content-type"]
+    return BeautifulSoup(response.text, "lxml")
+
+
+def assert_accessible(soup: BeautifulSoup) -> None:
+    """The basics every page must have: language, title, one h1, a main landmark, labelled controls."""
+    html = soup.find("html")
+    assert isinstance(html, Tag) and html.get("lang") == "en"
+    assert soup.title and soup.title.get_text(strip=True)
+    assert len(soup.find_all("h1")) == 1, [h.get_text(strip=True) for h in soup.find_all("h1")]
+    assert soup.find("main", id="main")
+    assert soup.find("meta", attrs={"name": "viewport"})
+    for control in soup.select("input:not([type=hidden]), select, textarea"):
+        cid = control.get("id")
+        labelled = (
+            (cid and soup.find("label", attrs={"for": cid}))
+            or control.find_parent("label")
+            or control.get("aria-label")
+            or control.get("aria-labelledby")
+        )
+        assert labelled, f"unlabelled form control: {control}"
+    for button in soup.find_all("button"):
+        assert button.get_text(strip=True) or button.get("aria-label"), f"button without a name: {button}"
+    for img in soup.find_all("img"):
+        assert img.get("alt") is not None
+
+
+def start(client: TestClient, age: int = 34, sex: str = "female") -> str:
+    r = client.post("/assessments", data={"age": str(age), "sex": sex}, follow_redirects=False)
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert location.startswith("/assessments/")
+    return location.rsplit("/", 1)[-1]
+
+
+def test_start_page(sqlite_client: TestClient) -> None:
+    soup = soup_of(sqlite_client.get("/"))
+    assert_accessible(soup)
+    safety = soup.find("aside", attrs={"aria-label": "Safety note"})
+    assert safety and "Not a diagnosis" in safety.get_text()
+    form = soup.find("form", action="/assessments")
+    assert form and form.get("method") == "post"
+    age = form.find("input", attrs={"name": "age"})
+    assert age["min"] == "10" and age["max"] == "100"
+    assert {i["value"] for i in form.find_all("input", attrs={"name": "sex"})} == {"female", "male"}
+    assert soup.find("script", src="/static/htmx.min.js"), "htmx is served locally"
+    assert not soup.find("script", src=lambda s: s and s.startswith("http")), "no CDN scripts"
+
+
+def test_static_assets_are_local(sqlite_client: TestClient) -> None:
+    for path in ("/static/htmx.min.js", "/static/style.css", "/static/swagger/swagger-ui-bundle.js"):
+        assert sqlite_client.get(path).status_code == 200, path
+    docs = soup_of(sqlite_client.get("/docs"))
+    sources = [s.get("src") or "" for s in docs.find_all("script")] + [
+        x.get("href") or "" for x in docs.find_all("link")
+    ]
+    assert all(not s.startswith("http") for s in sources if s), sources
+
+
+def test_invalid_start_form_explains_and_keeps_the_values(sqlite_client: TestClient) -> None:
+    r = sqlite_client.post("/assessments", data={"age": "7", "sex": "male"})
+    assert r.status_code == 422
+    soup = soup_of(r)
+    summary = soup.find(id="form-errors")
+    assert summary and summary.get("role") == "alert"
+    assert "between 10 and 100" in summary.get_text()
+    age = soup.find("input", id="age")
+    assert age["value"] == "7" and age.get("aria-invalid") == "true"
+    assert soup.find("input", id="sex-male").has_attr("checked")
+
+
+def test_question_pages_and_answers(sqlite_client: TestClient, model: CompiledModel) -> None:
+    aid = start(sqlite_client)
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}"))
+    assert_accessible(soup)
+    progress = soup.find("progress", id="q-progress")
+    assert progress and progress["value"] == "0"
+    group = soup.find("form", class_="group-question")
+    assert group, "the red-flag screen is a grouped question"
+    fids = [fs["data-finding"] for fs in group.find_all("fieldset")]
+    assert fids and all(model.kb.findings[f].group == "red_flag" for f in fids)
+    for fs in group.find_all("fieldset"):
+        assert fs.find("legend").get_text(strip=True) == model.kb.findings[fs["data-finding"]].question
+        labels = [lab.get_text(strip=True) for lab in fs.find_all("label")]
+        assert labels == ["Yes", "No", "Don't know"]
+    answers = {f"answer_{f}": "no" for f in fids}
+    r = sqlite_client.post(f"/assessments/{aid}/answers", data=answers, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/assessments/{aid}"
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}"))
+    assert soup.find("progress", id="q-progress")["value"] == "1"
+    assert soup.find(id="back-button")
+
+
+def test_bad_form_answer_is_an_error_page_not_a_crash(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client)
+    r = sqlite_client.post(
+        f"/assessments/{aid}/answers", data={"finding_id": "loc_groin", "answer": "perhaps"}
+    )
+    assert r.status_code == 422
+    soup = soup_of(r)
+    assert soup.find(class_="error-message").get("role") == "alert"
+    r = sqlite_client.post(
+        f"/assessments/{aid}/answers", data={"finding_id": "not_a_finding", "answer": "yes"}
+    )
+    assert r.status_code == 422
+    assert "not_a_finding" in soup_of(r).find(class_="error-message").get_text()
+
+
+def test_emergency_page(sqlite_client: TestClient, emergency_finding: str, model: CompiledModel) -> None:
+    aid = start(sqlite_client)
+    sqlite_client.post(f"/assessments/{aid}/answers", data={"finding_id": emergency_finding, "answer": "yes"})
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}"))
+    assert_accessible(soup)
+    dialog = soup.find(attrs={"role": "alertdialog"})
+    assert dialog and dialog.find("h1").get_text(strip=True) == "Get emergency help now"
+    assert dialog.find(id="em-instruction").get_text(strip=True)
+    assert not soup.find("form", class_=["single-question", "group-question"])
+    assert not soup.find("nav"), "nothing to wander off to from the emergency screen"
+    plan = soup_of(sqlite_client.get(f"/assessments/{aid}/plan"))
+    assert not plan.find(id="ex-title"), "no exercises when the runner needs emergency care"
+
+
+def test_result_page(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client, 52, "female")
+    sqlite_client.post(f"/assessments/{aid}/answers", data={"finding_id": "loc_outer_hip", "answer": "yes"})
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}/result"))
+    assert_accessible(soup)
+    triage = soup.find(id="triage")
+    assert triage["data-level"] in {"self_care", "see_clinician", "urgent", "emergency"}
+    causes = soup.find(id="causes").find_all("li", class_="cause", recursive=False)
+    assert len(causes) >= 3
+    probs = [float(c["data-probability"]) for c in causes]
+    assert probs == sorted(probs, reverse=True)
+    meter = causes[0].find(attrs={"role": "meter"})
+    assert meter["aria-valuetext"].endswith("%")
+    assert 0 <= int(meter["aria-valuenow"]) <= 100
+    why = causes[0].find(class_="why-for")
+    assert why and why.find("li", attrs={"data-finding": "loc_outer_hip"})
+    links = {a["href"] for a in soup.find("nav", attrs={"aria-label": "Next steps"}).find_all("a")}
+    assert {f"/assessments/{aid}/plan", f"/assessments/{aid}/diary", f"/assessments/{aid}/hagos"} <= links
+
+
+def test_plan_page_shows_exercises_with_dose(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client, 52, "female")
+    sqlite_client.post(f"/assessments/{aid}/answers", data={"finding_id": "loc_outer_hip", "answer": "yes"})
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}/plan"))
+    assert_accessible(soup)
+    exercises = soup.find_all("article", class_="exercise")
+    assert exercises, "a self-care plan has exercises"
+    for ex in exercises:
+        assert ex.find("ol", class_="how-to").find("li")
+        assert "How often" in ex.find("dl", class_="dose").get_text()
+    assert soup.find(id="sources-title")
+    r = sqlite_client.post(f"/assessments/{aid}/plan", data={"equipment": "band", "days_per_week": "2"})
+    assert r.status_code == 200
+    assert soup_of(r).find("select", id="days_per_week").find("option", selected=True)["value"] == "2"
+
+
+def test_diary_form_adds_a_point_to_the_chart(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client)
+    today = dt.datetime.now().astimezone().date().isoformat()
+    r = sqlite_client.post(
+        f"/assessments/{aid}/diary", data={"day": today, "pain_rest": "3", "pain_during": "none"}
+    )
+    assert r.status_code == 200
+    soup = soup_of(r)
+    assert_accessible(soup)
+    svg = soup.find("svg", class_="chart")
+    assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
+    point = svg.find("circle", attrs={"data-series": "rest", "data-day": today})
+    assert point and point["data-value"] == "3"
+    assert not svg.find("circle", attrs={"data-series": "during"}), "no activity, no activity pain"
+    # the same day again edits the entry instead of failing
+    r = sqlite_client.post(f"/assessments/{aid}/diary", data={"day": today, "pain_rest": "5"})
+    rows = soup_of(r).find(id="diary-entries").find("tbody").find_all("tr")
+    assert len(rows) == 1 and rows[0].find_all("td")[1].get_text() == "5"
+    bad = sqlite_client.post(f"/assessments/{aid}/diary", data={"day": today, "pain_rest": "12"})
+    assert bad.status_code == 422
+    assert soup_of(bad).find(class_="error-field").get_text() == "pain_rest"
+
+
+def test_hagos_page(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client)
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}/hagos"))
+    assert_accessible(soup)
+    items = soup.find(id="hagos-form").find_all("fieldset")
+    assert len(items) == 37
+    data = {fs["data-item"]: "1" for fs in items}
+    r = sqlite_client.post(f"/assessments/{aid}/hagos", data=data)
+    assert r.status_code == 200
+    row = soup_of(r).find(id="hagos-history").find("tbody").find("tr")
+    assert [td.get_text() for td in row.find_all("td")[1:]] == ["75"] * 6
+
+
+def test_unknown_assessment_is_a_404_page(sqlite_client: TestClient) -> None:
+    for path in ("/assessments/nope", "/assessments/nope/result", "/assessments/nope/plan", "/nowhere"):
+        r = sqlite_client.get(path)
+        assert r.status_code == 404, path
+        soup = soup_of(r)
+        assert soup.find("h1").get_text(strip=True) == "We could not find that"
+
+
+def test_every_knowledge_link_works(sqlite_client: TestClient, model: CompiledModel) -> None:
+    index = soup_of(sqlite_client.get("/knowledge"))
+    assert_accessible(index)
+    links = {a["href"] for a in index.select("main a[href^='/knowledge']")}
+    assert len([x for x in links if "/conditions/" in x]) == len(model.kb.conditions)
+    assert len([x for x in links if "/exercises/" in x]) == len(model.kb.exercises)
+    for href in sorted(links):
+        r = sqlite_client.get(href)
+        assert r.status_code == 200, href
+        page = soup_of(r)
+        assert_accessible(page)
+        if "/conditions/" in href or "/exercises/" in href:
+            cited = page.find(class_="sources").find_all("li")
+            assert cited, f"{href} cites no source"
+        for a in page.select("main a[href^='/']"):
+            assert urlsplit(a["href"]).path.startswith(("/knowledge", "/assessments", "/")), a["href"]
+
+
+def test_history_page_lists_assessments(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client, 60, "male")
+    soup = soup_of(sqlite_client.get("/assessments"))
+    assert_accessible(soup)
+    assert soup.find("tr", attrs={"data-assessment": aid})
+    r = sqlite_client.post(f"/assessments/{aid}/delete", follow_redirects=False)
+    assert r.status_code == 303
+    assert not soup_of(sqlite_client.get("/assessments")).find("tr", attrs={"data-assessment": aid})
