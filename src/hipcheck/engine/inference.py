@@ -115,30 +115,49 @@ def contributions(
     in general, plus any risk-factor prior modifier that the answer switched on (shared equally
     among the modifier's findings). Answers that moved the odds by under 1% are left out.
     """
-    known = [(f, True) for f in idx.yes.tolist()] + [(f, False) for f in idx.no.tolist()]
-    extra: dict[tuple[int, int], float] = {}
+    # Columns ordered by finding id, so a stable sort by strength breaks ties by id.
+    known = sorted(
+        [(f, True) for f in idx.yes.tolist()] + [(f, False) for f in idx.no.tolist()],
+        key=lambda fa: model.finding_ids[fa[0]],
+    )
+    if not known:
+        return [([], []) for _ in model.condition_ids]
+    columns = np.array([f for f, _ in known], dtype=np.int64)
+    is_yes = np.array([y for _, y in known], dtype=np.bool_)
+    values = np.where(is_yes[None, :], model.log_lr_yes[:, columns], model.log_lr_no[:, columns])
+    bonus: dict[tuple[int, int], float] = {}
     yes = set(idx.yes.tolist())
+    position = {f: k for k, (f, _) in enumerate(known)}
     for mod in model.modifiers:
         if not mod.if_present or not mod.applies_to(evidence.age, evidence.sex):
             continue
         if all(f in yes for f in mod.if_present):
             share = mod.log_factor / len(mod.if_present)
             for f in mod.if_present:
-                extra[(mod.condition, f)] = extra.get((mod.condition, f), 0.0) + share
+                key = (mod.condition, position[f])
+                bonus[key] = bonus.get(key, 0.0) + share
+    for (ci, k), share in bonus.items():
+        values[ci, k] += share
+    values = np.round(values, 6)
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")
+    strong = np.abs(values) >= MIN_REASON
 
     out: list[tuple[list[Contribution], list[Contribution]]] = []
-    for ci in range(len(model.condition_ids)):
-        items: list[Contribution] = []
-        for fi, is_yes in known:
-            cached = model.reasons[(ci, fi, is_yes)]
-            bonus = extra.get((ci, fi))
-            if bonus is not None:
-                value = round(cached.log_lr + bonus, 6)
-                cached = Contribution(
-                    finding_id=cached.finding_id, answer=cached.answer, log_lr=value, text=cached.text
+    for ci, row in enumerate(order.tolist()):
+        supporting: list[Contribution] = []
+        conflicting: list[Contribution] = []
+        for k in row:
+            if not strong[ci, k]:
+                break  # sorted by strength: the rest are weaker still
+            fi, answered_yes = known[k]
+            reason = model.reasons[(ci, fi, answered_yes)]
+            if (ci, k) in bonus:
+                reason = Contribution(
+                    finding_id=reason.finding_id,
+                    answer=reason.answer,
+                    log_lr=float(values[ci, k]),
+                    text=reason.text,
                 )
-            if abs(cached.log_lr) >= MIN_REASON:
-                items.append(cached)
-        items.sort(key=lambda c: (-abs(c.log_lr), c.finding_id))
-        out.append(([c for c in items if c.log_lr > 0], [c for c in items if c.log_lr < 0]))
+            (supporting if reason.log_lr > 0 else conflicting).append(reason)
+        out.append((supporting, conflicting))
     return out
