@@ -6,6 +6,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from hipcheck.errors import HipcheckError
 
@@ -23,11 +24,7 @@ app = typer.Typer(
 
 def _register() -> None:
     """Import the command groups; each module adds its commands to `app`."""
-    from hipcheck.cli import kb  # noqa: F401
-    from hipcheck.cli import serve  # noqa: F401
-    from hipcheck.cli import eval  # noqa: F401
-    from hipcheck.cli import assessments, care  # noqa: F401
-    from hipcheck.cli import training  # noqa: F401
+    from hipcheck.cli import assessments, care, eval, kb, report, serve, training  # noqa: F401
 
 
 def main() -> None:
@@ -39,17 +36,18 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except HipcheckError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("aborted")
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive as ClickException
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors arrive as ClickException, from click or from typer's bundled copy of it
+        # (typer._click): recognise both by their shape so neither prints a traceback.
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise

@@ -1,0 +1,117 @@
+"""`hipcheck report ID --format html|pdf|md -o FILE`: the report for a physiotherapist or doctor.
+
+Gathers what is stored for the assessment (answers and result, care plan, pain diary, HAGOS
+scores, and the training summary when runs are stored) and hands it to `hipcheck.report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hipcheck import services
+from hipcheck.cli.app import app
+from hipcheck.cli.runtime import engine_model, opened_store
+from hipcheck.config import get_settings
+from hipcheck.errors import InvalidInput
+from hipcheck.report.content import Report, build_report
+from hipcheck.report.render import FORMATS, ReportFormat, render
+from hipcheck.report.training_chart import render_chart
+from hipcheck.training.import_service import training_summary
+
+SUFFIXES: dict[str, ReportFormat] = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md"}
+
+
+def gather(assessment_id: str, *, today: dt.date | None = None) -> Report:
+    """Everything stored for the assessment, as a report (the plan is made if none is stored)."""
+    today = today or services.local_today()
+    model = engine_model()
+    settings = get_settings()
+    with opened_store() as store:
+        state = services.get_assessment(uow=store, assessment_id=assessment_id)
+        plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
+        diary = services.list_diary(uow=store, assessment_id=assessment_id)
+        hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]
+        summary, _ = training_summary(store.session_factory, today=today, units=settings.units)
+    has_runs = summary.runs > 0
+    chart = render_chart(summary, "svg").decode("utf-8") if has_runs else None
+    return build_report(
+        kb=model.kb,
+        state=state,
+        plan=plan,
+        diary=diary,
+        hagos=hagos,
+        training=summary if has_runs else None,
+        training_chart_svg=chart,
+        today=today,
+    )
+
+
+def _format(fmt: str | None, output: Path | None) -> ReportFormat:
+    if fmt is None:
+        if output is not None and output.suffix.lower() in SUFFIXES:
+            return SUFFIXES[output.suffix.lower()]
+        return "html"
+    for known in FORMATS:
+        if fmt.lower() == known:
+            return known
+    raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format")
+
+
+def _check_writable(output: Path) -> None:
+    """Fail before the (slow) rendering when the file cannot be written."""
+    parent = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise InvalidInput(f"cannot write {output}: it is a directory", field="output")
+    if not parent.is_dir():
+        raise InvalidInput(f"cannot write {output}: the folder {parent} does not exist", field="output")
+
+
+def _write(output: Path, data: bytes) -> None:
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise InvalidInput(f"cannot write {output}: {reason}", field="output") from None
+
+
+@app.command("report")
+def report_command(
+    assessment_id: Annotated[str, typer.Argument(help="Assessment id (see `hipcheck history`).")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, pdf or md; by default from the -o file's extension, else html.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write; html and md go to standard output without it, pdf needs it.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """A report for a physiotherapist or doctor: triage, causes with reasons, plan, diary, HAGOS, training."""
+    chosen = _format(fmt, output)
+    if output is None and chosen == "pdf":
+        raise InvalidInput("a PDF report needs a file: add -o FILE.pdf", field="output")
+    if output is not None:
+        _check_writable(output)
+    data = render(gather(assessment_id), chosen)
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    _write(output, data)
+    Console(stderr=True, highlight=False).print(f"Report written to {output}")
