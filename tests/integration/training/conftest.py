@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-import hipcheck.store.activities
 from hipcheck.cli.app import main
+from hipcheck.store.activities import ActivityRow
 from hipcheck.store.base import Base
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "activities"
@@ -26,12 +29,39 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-@pytest.fixture
-def session_factory(tmp_path: Path) -> Iterator[Callable[[], Session]]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'training.db'}")
-    Base.metadata.create_all(engine, tables=[hipcheck.store.activities.ActivityRow.__table__])  # type: ignore[list-item]
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
+POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
+
+
+def _postgres_url() -> Iterator[str]:
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"{POSTGRES_ENV} is not set: `make test` starts PostgreSQL for these tests")
+    name = f"hipcheck_training_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def session_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Session]]:
+    """Sessions on a fresh database holding only the activities table (SQLite file, or PostgreSQL)."""
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'training.db'}"])
+    else:
+        urls = _postgres_url()
+    for url in urls:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine, tables=[ActivityRow.__table__])  # type: ignore[list-item]
+        try:
+            yield sessionmaker(engine, expire_on_commit=False)
+        finally:
+            engine.dispose()
 
 
 @dataclass
