@@ -117,10 +117,17 @@ def plausible_conditions(kb: KnowledgeBase, result: AssessmentResult) -> list[Co
 
 
 def _ruled_out(
-    contraindications: Iterable[Contraindication], plausible: dict[str, ConditionScore], kb: KnowledgeBase
+    contraindications: Iterable[Contraindication],
+    plausible: dict[str, ConditionScore],
+    kb: KnowledgeBase,
+    hours: int | None = None,
 ) -> list[RuledOutBy]:
     out = []
     for c in contraindications:
+        # A time-limited contraindication (heat on a fresh strain) lapses once that time has passed;
+        # with the time since onset unknown it stays in force.
+        if c.until_hours is not None and hours is not None and hours >= c.until_hours:
+            continue
         score = plausible.get(c.condition)
         if score is not None:
             out.append(
@@ -247,7 +254,7 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
         "treatments": [],
     }
     for comp in kb.care.values():
-        ruled = _ruled_out(comp.contraindications, plausible, kb)
+        ruled = _ruled_out(comp.contraindications, plausible, kb, hours)
         # Listed when it suits a plausible condition, or when one rules it out (to say why not).
         relevant = not comp.indications or any(c in plausible for c in comp.indications) or ruled
         if not relevant:

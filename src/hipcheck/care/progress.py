@@ -37,7 +37,7 @@ from hipcheck.care.models import Frozen, Plan, ProgressAction, ProgressDecision,
 from hipcheck.knowledge.schema import Phase
 
 PHASES: tuple[Phase, ...] = ("calm_down", "restore", "strengthen", "return_to_run")
-PAIN_MONITORING_SOURCES = ("s56",)
+PAIN_MONITORING_SOURCES = ("s56", "farrar_2001")
 TREND_DAYS = 14
 TREND_MIN_SPAN_DAYS = 10
 """A trend needs entries spread over at least this many of the 14 days."""

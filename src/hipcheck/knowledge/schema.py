@@ -239,6 +239,12 @@ Phase = Literal["calm_down", "restore", "strengthen", "return_to_run"]
 class Contraindication(Strict):
     condition: Id
     reason: str
+    until_hours: int | None = Field(
+        default=None,
+        ge=1,
+        description="applies only in the first N hours after onset (e.g. heat on a fresh bruise); "
+        "None = always. When the time since onset is unknown it applies.",
+    )
 
 
 class CareComponent(Sourced):

@@ -145,7 +145,7 @@ def test_two_step_backs_in_a_row_refer_when_asked() -> None:
 def test_every_decision_has_a_reason_and_source() -> None:
     for d in replay([day(i, during=i % 7) for i in range(10)], 1, RULES):
         assert d.reason
-        assert d.sources == ["s56"]
+        assert d.sources == ["s56", "farrar_2001"]
 
 
 pain = st.integers(min_value=0, max_value=10)
