@@ -307,6 +307,33 @@ def cadence_trend(activities: Sequence[Activity]) -> CadenceTrend:
     return CadenceTrend(points, median, slope, hint)
 
 
+# ------------------------------------------------------------------ numbers for the care plan
+
+
+@dataclass(frozen=True)
+class PlanNumbers:
+    """What the care plan can use: the weekly volume to build back to and the shoe to retire."""
+
+    usual_weekly_m: float | None  # mean of the full weeks before ``until`` (rest weeks count as 0)
+    usual_long_run_m: float | None
+    weeks_used: int
+    shoe_to_retire: str | None
+
+
+def plan_numbers(activities: Sequence[Activity], *, until: date, weeks: int = 4) -> PlanNumbers:
+    """The runner's usual load in the ``weeks`` full ISO weeks before the week of ``until``
+    (e.g. the day the pain started), and the most worn shoe past 500 miles that is still in use."""
+    runs = [a for a in activities if a.is_run and local_day(a) < week_start(until)]
+    totals = weekly_totals(runs, today=week_start(until) - timedelta(days=1), weeks=weeks)
+    usual = sum(w.distance_m for w in totals) / weeks if runs and totals else None
+    longest = max((w.longest_m for w in totals), default=0.0)
+    in_use = {a.shoe for a in activities if a.is_run and a.shoe and local_day(a) > until - timedelta(days=60)}
+    retire = next(
+        (s.shoe for s in shoe_status(activities) if s.level == "replace" and s.shoe in in_use), None
+    )
+    return PlanNumbers(usual if usual else None, longest or None, weeks, retire)
+
+
 # ------------------------------------------------------------------ summary and proposals
 
 

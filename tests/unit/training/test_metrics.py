@@ -19,6 +19,7 @@ from hipcheck.training.metrics import (
     daily_loads,
     ewma,
     monotony_strain,
+    plan_numbers,
     propose_answers,
     run_spikes,
     shoe_status,
@@ -205,3 +206,17 @@ def test_daily_loads_sum_to_the_distance_run(history: list[tuple[int, float]]) -
     runs = [run(DAY0 + timedelta(days=d), km) for d, km in history]
     total = daily_loads(runs, DAY0, DAY0 + timedelta(weeks=8)).sum()
     assert total == pytest.approx(sum(km for _, km in history) * 1000)
+
+
+def test_plan_numbers_give_the_usual_weekly_volume_before_the_pain_and_the_shoe_to_retire() -> None:
+    pain_started = DAY0 + timedelta(weeks=10, days=2)  # a Wednesday
+    runs = [run(DAY0 + timedelta(weeks=w, days=d), 10, shoe="Old") for w in range(10) for d in (0, 3)]
+    runs += [run(DAY0 + timedelta(weeks=w, days=5), 21, shoe="Old") for w in range(6, 10)]
+    runs += [run(pain_started, 30, shoe="Old")]  # the week of the pain does not count
+    numbers = plan_numbers(runs, until=pain_started)
+    assert numbers.usual_weekly_m == 41_000
+    assert numbers.usual_long_run_m == 21_000
+    assert numbers.shoe_to_retire is None  # 10 x 20 km + 4 x 21 km + 30 km = 314 km: not yet
+    older = [run(DAY0 - timedelta(days=300 - d), 10, shoe="Old") for d in range(60)]  # +600 km
+    assert plan_numbers([*older, *runs], until=pain_started).shoe_to_retire == "Old"
+    assert plan_numbers(runs, until=pain_started).usual_weekly_m == 41_000
