@@ -162,10 +162,11 @@ def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime
     row.top_condition = result.conditions[0].id if result.conditions else None
     row.status = "complete" if result.should_stop else "in_progress"
     row.updated_at = now
+    # A new revision makes every plan made from the old result stale (see get_plan).
+    row.revision = (row.revision or 0) + 1
 
 
 def _reassess(
-    uow: UnitOfWork,
     model: CompiledModel,
     row: AssessmentRow,
     answers: list[tuple[str, Answer]],
@@ -173,12 +174,11 @@ def _reassess(
 ) -> AssessmentResult:
     """Store the engine's result for `answers` (the assessment's answers after the change).
 
-    Any stored plan was made from the old result, so it goes: a plan must never outlive the
-    triage it was built for.
+    Plans made from the old result become stale: a plan must never outlive the triage it was
+    built for, so only a plan of the new revision is shown.
     """
     result = _evaluate(model, _evidence(row.age, row.sex, answers))
     _store_result(row, result, now)
-    uow.plans.delete_for(row.id)
     return result
 
 
@@ -312,7 +312,7 @@ def answer_many(
         row = tx.assessments.get(assessment_id, for_update=True)
         # The engine runs before the first write, so SQLite's write lock is held only briefly.
         before = [(a.finding_id, _answer_value(a.value)) for a in row.answers]
-        result = _reassess(tx, model, row, before + checked, now)
+        result = _reassess(model, row, before + checked, now)
         tx.assessments.append_step(
             row,
             [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in checked],
@@ -333,7 +333,7 @@ def back(
             raise Conflict("there is no answer to undo yet", field="assessment_id")
         last_step = max(a.step for a in row.answers)
         kept = [(a.finding_id, _answer_value(a.value)) for a in row.answers if a.step != last_step]
-        result = _reassess(tx, model, row, kept, now)
+        result = _reassess(model, row, kept, now)
         tx.assessments.drop_last_step(row)
         state = _state(row, result)
         tx.commit()
@@ -403,13 +403,15 @@ def assess_case(
                 row,
                 [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in evidence.answers.items()],
             )
-        plan_row = PlanRow(
-            assessment_id=row.id,
-            created_at=now,
-            options=options.model_dump(mode="json"),
-            plan=care_plan.model_dump(mode="json"),
+        tx.plans.add(
+            PlanRow(
+                assessment_id=row.id,
+                assessment_revision=row.revision,
+                created_at=now,
+                options=options.model_dump(mode="json"),
+                plan=care_plan.model_dump(mode="json"),
+            )
         )
-        tx.plans.add(plan_row)
         outcome = CaseOutcome(
             assessment=_state(row, result),
             plan=StoredPlan(assessment_id=row.id, created_at=now, options=options, plan=care_plan),
@@ -425,6 +427,20 @@ def _make_plan(model: CompiledModel, result: AssessmentResult, options: PlanOpti
     return make_plan(model.kb, result, options)
 
 
+def _new_plan(
+    tx: UnitOfWork, model: CompiledModel, row: AssessmentRow, options: PlanOptions, now: dt.datetime
+) -> StoredPlan:
+    plan_row = PlanRow(
+        assessment_id=row.id,
+        assessment_revision=row.revision,
+        created_at=now,
+        options=options.model_dump(mode="json"),
+        plan=_make_plan(model, _state(row).result, options).model_dump(mode="json"),
+    )
+    tx.plans.add(plan_row)
+    return _stored_plan(plan_row)
+
+
 def plan(
     *,
     uow: UnitOfWorkFactory,
@@ -433,39 +449,37 @@ def plan(
     options: PlanOptions | None = None,
     now: dt.datetime | None = None,
 ) -> StoredPlan:
-    """Make the care plan for the assessment's current result and store it (the newest is current)."""
-    options = options or PlanOptions()
-    now = now or _now()
+    """Make the care plan for the assessment's current result with these options, and store it."""
     with uow() as tx:
-        state = _state(tx.assessments.get(assessment_id))
-        row = PlanRow(
-            assessment_id=assessment_id,
-            created_at=now,
-            options=options.model_dump(mode="json"),
-            plan=_make_plan(model, state.result, options).model_dump(mode="json"),
-        )
-        tx.plans.add(row)
-        stored = _stored_plan(row)
+        row = tx.assessments.get(assessment_id)
+        stored = _new_plan(tx, model, row, options or PlanOptions(), now or _now())
         tx.commit()
     return stored
 
 
 def get_plan(*, uow: UnitOfWorkFactory, assessment_id: str) -> StoredPlan | None:
-    """The newest stored plan, or None when none was made since the last answer."""
+    """The newest plan made from the current result, or None when none was made since the last answer."""
     with uow() as tx:
-        tx.assessments.get(assessment_id)
-        row = tx.plans.latest(assessment_id)
-        return None if row is None else _stored_plan(row)
+        row = tx.assessments.get(assessment_id)
+        plan_row = tx.plans.latest(assessment_id, revision=row.revision)
+        return None if plan_row is None else _stored_plan(plan_row)
 
 
 def current_plan(
     *, uow: UnitOfWorkFactory, model: CompiledModel, assessment_id: str, now: dt.datetime | None = None
 ) -> StoredPlan:
-    """The newest stored plan, made (with default options) and stored when there is none."""
-    existing = get_plan(uow=uow, assessment_id=assessment_id)
-    if existing is not None:
-        return existing
-    return plan(uow=uow, model=model, assessment_id=assessment_id, now=now)
+    """The plan for the current result; made and stored when there is none, with the options of
+    the runner's previous plan (or the defaults)."""
+    with uow() as tx:
+        row = tx.assessments.get(assessment_id)
+        plan_row = tx.plans.latest(assessment_id, revision=row.revision)
+        if plan_row is not None:
+            return _stored_plan(plan_row)
+        previous = tx.plans.latest(assessment_id)
+        options = PlanOptions() if previous is None else PlanOptions.model_validate(previous.options)
+        stored = _new_plan(tx, model, row, options, now or _now())
+        tx.commit()
+    return stored
 
 
 # --- pain diary ----------------------------------------------------------------------------

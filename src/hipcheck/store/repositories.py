@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hipcheck.errors import NotFound
@@ -94,16 +94,12 @@ class PlanRepository:
         self.session.add(row)
         self.session.flush()
 
-    def latest(self, assessment_id: str) -> PlanRow | None:
-        return self.session.scalar(
-            select(PlanRow)
-            .where(PlanRow.assessment_id == assessment_id)
-            .order_by(PlanRow.created_at.desc(), PlanRow.id.desc())
-            .limit(1)
-        )
-
-    def delete_for(self, assessment_id: str) -> None:
-        self.session.execute(delete(PlanRow).where(PlanRow.assessment_id == assessment_id))
+    def latest(self, assessment_id: str, *, revision: int | None = None) -> PlanRow | None:
+        """The newest plan of the assessment, or of one revision of it."""
+        stmt = select(PlanRow).where(PlanRow.assessment_id == assessment_id)
+        if revision is not None:
+            stmt = stmt.where(PlanRow.assessment_revision == revision)
+        return self.session.scalar(stmt.order_by(PlanRow.id.desc()).limit(1))
 
 
 class DiaryRepository:

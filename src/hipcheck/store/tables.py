@@ -59,6 +59,9 @@ class AssessmentRow(Base):
     triage_level: Mapped[str | None] = mapped_column(String(16), default=None)
     top_condition: Mapped[str | None] = mapped_column(String(64), default=None)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    revision: Mapped[int] = mapped_column(
+        Integer, default=1, server_default="1", doc="goes up by one with every stored result"
+    )
 
     answers: Mapped[list[AnswerRow]] = relationship(
         back_populates="assessment",
@@ -92,7 +95,10 @@ class AnswerRow(Base):
 
 
 class PlanRow(Base):
-    """A care plan generated for an assessment with the runner's options; the newest is current."""
+    """A care plan made for one result of an assessment with the runner's options.
+
+    Only a plan made from the assessment's current revision is shown; older ones keep the options.
+    """
 
     __tablename__ = "plans"
 
@@ -101,6 +107,9 @@ class PlanRow(Base):
         String(32), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    assessment_revision: Mapped[int] = mapped_column(
+        Integer, default=1, server_default="1", doc="the assessment revision (result) it was made from"
+    )
     options: Mapped[dict[str, Any]] = mapped_column(JSON)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
 

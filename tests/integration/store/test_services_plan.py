@@ -37,19 +37,26 @@ def test_plan_is_the_care_rooms_plan_for_the_stored_result(store: Store, model: 
     assert services.current_plan(uow=store, model=model, assessment_id=aid) == stored
 
 
-def test_a_new_answer_or_back_drops_the_plan_made_from_the_old_result(
+def test_a_new_answer_or_back_makes_the_plan_stale_and_the_next_keeps_the_options(
     store: Store, model: CompiledModel
 ) -> None:
     aid = _outer_hip(store, model)
-    services.plan(uow=store, model=model, assessment_id=aid)
+    options = PlanOptions(equipment=["band", "bench"], days_per_week=5)
+    services.plan(uow=store, model=model, assessment_id=aid, options=options)
     services.answer(uow=store, model=model, assessment_id=aid, finding_id="rf_fever_unwell", value="yes")
     assert services.get_plan(uow=store, assessment_id=aid) is None
-    # A fresh plan follows the new (emergency) result: what to do now, no exercises.
+    # A fresh plan follows the new (emergency) result: what to do now, no exercises; the
+    # runner's options are kept.
     emergency = services.current_plan(uow=store, model=model, assessment_id=aid)
     assert emergency.plan.triage_level.value == "emergency"
     assert emergency.plan.exercises == []
+    assert emergency.options == options
+    assert services.get_plan(uow=store, assessment_id=aid) == emergency
     services.back(uow=store, model=model, assessment_id=aid)
     assert services.get_plan(uow=store, assessment_id=aid) is None
+    again = services.current_plan(uow=store, model=model, assessment_id=aid)
+    assert again.plan.triage_level.value != "emergency"
+    assert again.options == options
 
 
 def test_plan_for_an_unknown_assessment(store: Store, model: CompiledModel) -> None:
