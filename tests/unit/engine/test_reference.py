@@ -116,3 +116,67 @@ def test_female_runner_is_never_asked_a_male_only_question(tiny: CompiledModel) 
 def test_unknown_finding_id_is_a_clear_error(tiny: CompiledModel) -> None:
     with pytest.raises(UnknownFinding, match="nonsense"):
         assess(tiny, Evidence(age=30, sex="female", answers={"nonsense": "yes"}))
+
+
+def test_a_rule_one_answer_from_firing_is_asked_before_anything_else() -> None:
+    data = tiny_kb_data()
+    # keep the condition's own triage below the rule's, so only the rule can make it urgent
+    data["conditions"]["fnsf"]["default_triage"] = "see_clinician"
+    data["red_flags"]["groin_hop"] = {
+        "id": "groin_hop",
+        "name": "groin pain with hopping pain",
+        "when": {"all_of": ["loc_groin", "hop_pain"]},
+        "level": "urgent",
+        "instruction": "stop running and see a doctor within 24 hours",
+        "why": "possible bone stress",
+        "suspects": ["fnsf"],
+        "sources": ["s1"],
+    }
+    model = build_model(data)
+    answers = {"rf_fever": "no", "loc_groin": "yes", "loc_outer": "no"}
+    result = assess(model, Evidence(age=30, sex="female", answers=answers))  # type: ignore[arg-type]
+    assert result.triage.level < TriageLevel.urgent
+    assert result.next_question is not None
+    assert result.next_question.finding_ids == ["hop_pain"]
+    assert result.next_question.reason == "checking a warning sign: groin pain with hopping pain"
+    answers["hop_pain"] = "yes"
+    after = assess(model, Evidence(age=30, sex="female", answers=answers))  # type: ignore[arg-type]
+    assert after.triage.level == TriageLevel.urgent
+    assert after.triage.instruction == "stop running and see a doctor within 24 hours"
+
+
+def test_a_likely_conditions_escalation_is_checked_before_stopping() -> None:
+    data = tiny_kb_data()
+    data["conditions"]["gtps"]["escalations"] = [
+        {
+            "level": "see_clinician",
+            "min_probability": 0.5,
+            "if_present": ["lying_side"],
+            "instruction": "book a physiotherapist",
+            "sources": ["s1"],
+        }
+    ]
+    model = build_model(data)
+    answers = {"rf_fever": "no", "loc_outer": "yes", "loc_groin": "no"}
+    result = assess(model, Evidence(age=30, sex="female", answers=answers))  # type: ignore[arg-type]
+    assert result.next_question is not None
+    assert result.next_question.finding_ids == ["lying_side"]
+    answers["lying_side"] = "yes"
+    after = assess(model, Evidence(age=30, sex="female", answers=answers))  # type: ignore[arg-type]
+    assert after.triage.level == TriageLevel.see_clinician
+    assert after.triage.instruction == "book a physiotherapist"
+    assert after.triage.reasons[0].kind == "escalation"
+
+
+def test_stops_when_confident_and_no_must_not_miss_is_open(tiny: CompiledModel) -> None:
+    # gtps .6*.9*.9(groin no)*.8 vs fnsf .3*.2*.2*.4: gtps ~99%, fnsf well under 20% of 30%
+    answers = {"rf_fever": "no", "loc_outer": "yes", "loc_groin": "no", "lying_side": "yes"}
+    result = assess(tiny, Evidence(age=30, sex="female", answers=answers))  # type: ignore[arg-type]
+    assert result.should_stop
+    assert result.stop_reason is not None and result.stop_reason.startswith("confident enough")
+
+
+def test_hard_cap_stops_the_interview(tiny: CompiledModel) -> None:
+    result = assess(tiny, Evidence(age=30, sex="female"), questions_asked=25)
+    assert result.should_stop and result.next_question is None
+    assert result.stop_reason == "reached the limit of 25 questions"
