@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 import hipcheck.store.activities
 import hipcheck.store.tables  # noqa: F401  (registers every table on Base.metadata)
@@ -105,3 +107,32 @@ def test_in_memory_sqlite_keeps_its_schema_across_units_of_work() -> None:
         assert migrate.current_revision(store.engine) == migrate.head_revision()
     finally:
         store.dispose()
+
+
+def test_upgrading_a_used_database_keeps_its_rows(database_url: str) -> None:
+    """A database made by an older hipcheck (revision 0002) keeps its assessment and plan."""
+    engine = create_store_engine(database_url)
+    try:
+        migrate.upgrade(engine, "0002")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO assessments (id, age, sex, status, created_at, updated_at, result) "
+                    "VALUES ('old1', 40, 'male', 'complete', :t, :t, NULL)"
+                ),
+                {"t": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO plans (assessment_id, created_at, options, plan) "
+                    "VALUES ('old1', :t, '{}', '{}')"
+                ),
+                {"t": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT age, revision FROM assessments")).all() == [(40, 1)]
+            # The old plan belongs to the assessment's current revision, so it is still shown.
+            assert conn.execute(text("SELECT assessment_revision FROM plans")).scalar() == 1
+    finally:
+        engine.dispose()
