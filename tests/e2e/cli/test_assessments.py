@@ -135,3 +135,12 @@ def test_unusable_database_location_is_one_line(cli: Any, tmp_path: Path) -> Non
     assert run.exit_code == 1
     assert len(run.stderr.strip().splitlines()) == 1 and "cannot create the folder" in run.stderr
     _no_traceback(run)
+
+
+def test_a_file_that_is_not_a_database_is_one_line(cli: Any, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_bytes(b"my training notes, not a database" * 200)
+    run = cli("history", env={"HIPCHECK_DATABASE_URL": f"sqlite:///{bogus}"})
+    assert run.exit_code == 1
+    assert run.stderr.strip() == "error: could not open the database: file is not a database"
+    assert bogus.read_bytes().startswith(b"my training notes")
