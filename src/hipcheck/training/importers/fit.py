@@ -342,10 +342,18 @@ def _walk(
                     appends[local] = definition.offsets.append
                     all_defs.append(definition)
         if pos > end:
+            _drop_incomplete(all_defs, end)
             raise FitDecodeError(end, "the last message runs past the end of the data")
     except FitDecodeError as exc:
         return all_defs, False, exc
     return all_defs, False, None
+
+
+def _drop_incomplete(definitions: list[_Definition], end: int) -> None:
+    """Forget a last message cut off by the end of the data (checked once, not per message)."""
+    for definition in definitions:
+        while definition.offsets and definition.offsets[-1] + definition.size > end:
+            definition.offsets.pop()
 
 
 def _undefined(local: int) -> str:
@@ -567,6 +575,9 @@ def _walk_with_timeline(
                     timeline.append((pos + 1, definition, -1))
                 pos += 1 + sizes[local]
         if pos > end:
+            _drop_incomplete(all_defs, end)
+            while timeline and timeline[-1][0] >= end:
+                timeline.pop()
             raise FitDecodeError(end, "the last message runs past the end of the data")
     except FitDecodeError as exc:
         error = exc
