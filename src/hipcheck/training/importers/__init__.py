@@ -67,8 +67,10 @@ def _member_loader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) 
             raise _too_large(label, info.file_size)
         try:
             return archive.read(info)
-        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
             raise ImportFileError(label, f"the archive member is damaged ({exc})") from None
+        except (RuntimeError, NotImplementedError) as exc:  # encrypted, or a compression zipfile lacks
+            raise ImportFileError(label, f"the archive member cannot be unpacked ({exc})") from None
 
     return load
 
@@ -98,6 +100,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Source], list[ImportFileError]
             failures.append(exc)
         except OSError as exc:
             failures.append(ImportFileError(label, f"cannot be read ({exc.strerror or exc})"))
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+            failures.append(ImportFileError(label, f"the archive cannot be unpacked ({exc})"))
     return sources, failures
 
 
