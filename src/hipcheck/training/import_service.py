@@ -126,6 +126,10 @@ def _import_one(
     except ImportFileError as exc:
         report.failed.append(FailedFile(exc.file, exc.reason))
         return "failed"
+    except Exception as exc:  # a reader bug must not stop a whole history's import
+        reason = f"hipcheck failed on this file (internal error {type(exc).__name__}); please report it"
+        report.failed.append(FailedFile(source.label, reason))
+        return "failed"
     report.warnings.extend(parsed.warnings)
     sha = hashlib.sha256(data).hexdigest()
     wanted = [a for a in parsed.activities if all_sports or a.is_run]
