@@ -585,6 +585,8 @@ def _walk_with_timeline(
 
 
 class _AllNumbers(frozenset[int]):
+    """Contains every message number: the timeline walk needs each definition's timestamp field."""
+
     def __contains__(self, item: object) -> bool:
         return True
 
