@@ -12,6 +12,7 @@ import threading
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from hipcheck.config import Settings
 from hipcheck.engine.model import CompiledModel
@@ -21,14 +22,19 @@ from hipcheck.store.unit_of_work import Store
 _lock = threading.Lock()
 
 
-def get_app_settings(request: Request) -> Settings:
+# The dependencies are `async def` on purpose: after startup they only read app.state, and a
+# plain `def` dependency would cost every request a hop through the thread pool.
+
+
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_model(request: Request) -> CompiledModel:
-    """The engine model compiled from the validated knowledge base (built on first use)."""
-    return model_of(request.app.state)
+async def get_model(request: Request) -> CompiledModel:
+    """The engine model compiled from the validated knowledge base (built at startup)."""
+    model: CompiledModel | None = getattr(request.app.state, "model", None)
+    return model if model is not None else await run_in_threadpool(model_of, request.app.state)
 
 
 def model_of(state: Any) -> CompiledModel:
@@ -46,13 +52,14 @@ def model_of(state: Any) -> CompiledModel:
     return model
 
 
-def get_kb(model: Annotated[CompiledModel, Depends(get_model)]) -> KnowledgeBase:
+async def get_kb(model: Annotated[CompiledModel, Depends(get_model)]) -> KnowledgeBase:
     return model.kb
 
 
-def get_store(request: Request) -> Store:
-    """The store on settings.database_url, migrated to the newest schema on first use."""
-    return store_of(request.app.state)
+async def get_store(request: Request) -> Store:
+    """The store on settings.database_url, migrated to the newest schema (at startup)."""
+    store: Store | None = getattr(request.app.state, "store", None)
+    return store if store is not None else await run_in_threadpool(store_of, request.app.state)
 
 
 def store_of(state: Any) -> Store:

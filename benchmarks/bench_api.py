@@ -1,0 +1,230 @@
+"""API under load: posting an answer vs a trivial endpoint, 50 concurrent clients, on loopback.
+
+Starts `hipcheck serve` (the real command, one process) on a free loopback port against a fresh
+SQLite database, then drives it with an async httpx load generator in the same run:
+
+1. baseline: GET /api/v1/health (no database, no engine) — the ceiling of this server;
+2. answer:   POST /api/v1/assessments/{id}/answers — each client answers the engine's next
+   question in its own assessment (read answers, run the engine, store answer and result in one
+   transaction); when an assessment stops, the client undoes one step (not timed) and goes on.
+
+Prints requests/s and latency percentiles for both, the ratio (target >= 50 %), and the RSS of
+the server process (target < 150 MB). Bounded in time (seconds per phase) and in request count.
+
+    python -m benchmarks.bench_api [--clients 50] [--seconds 10] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+MAX_REQUESTS_PER_PHASE = 200_000
+
+
+@dataclass
+class Phase:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident set size of a process in MB, from /proc."""
+    fields: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _summary(name: str, latencies: list[float], errors: int, seconds: float) -> Phase:
+    return Phase(
+        name=name,
+        requests=len(latencies),
+        errors=errors,
+        seconds=round(seconds, 2),
+        rps=round(len(latencies) / seconds, 1),
+        p50_ms=round(_percentile(latencies, 0.50) * 1000, 2),
+        p99_ms=round(_percentile(latencies, 0.99) * 1000, 2),
+        max_ms=round(max(latencies, default=float("nan")) * 1000, 2),
+    )
+
+
+async def _health_worker(client: httpx.AsyncClient, stop: float, out: list[float], errs: list[int]) -> None:
+    while time.perf_counter() < stop and len(out) < MAX_REQUESTS_PER_PHASE:
+        t0 = time.perf_counter()
+        try:
+            r = await client.get("/api/v1/health")
+        except httpx.HTTPError:
+            errs.append(0)
+            continue
+        if r.status_code == 200:
+            out.append(time.perf_counter() - t0)
+        else:
+            errs.append(r.status_code)
+
+
+async def _answer_worker(
+    client: httpx.AsyncClient, stop: float, out: list[float], errs: list[int], age: int
+) -> None:
+    created = await client.post("/api/v1/assessments", json={"age": age, "sex": "female"})
+    state = created.json()
+    aid = state["id"]
+    while time.perf_counter() < stop and len(out) < MAX_REQUESTS_PER_PHASE:
+        nq = state["result"]["next_question"]
+        if state["result"]["should_stop"] or nq is None:
+            r = await client.post(f"/api/v1/assessments/{aid}/back")
+            state = r.json()
+            continue
+        body = {"finding_id": nq["finding_ids"][0], "answer": "no"}
+        t0 = time.perf_counter()
+        try:
+            r = await client.post(f"/api/v1/assessments/{aid}/answers", json=body)
+        except httpx.HTTPError:
+            errs.append(0)
+            continue
+        elapsed = time.perf_counter() - t0
+        if r.status_code == 200:
+            out.append(elapsed)
+            state = r.json()
+        else:
+            errs.append(r.status_code)
+
+
+async def _phase(base: str, name: str, clients: int, seconds: float) -> Phase:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    errors: list[int] = []
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+        start = time.perf_counter()
+        stop = start + seconds
+        if name == "health":
+            workers = [_health_worker(client, stop, latencies, errors) for _ in range(clients)]
+        else:
+            workers = [_answer_worker(client, stop, latencies, errors, 20 + i % 60) for i in range(clients)]
+        await asyncio.gather(*workers)
+        elapsed = time.perf_counter() - start
+    return _summary(name, latencies, len(errors), elapsed)
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"hipcheck serve exited with {proc.returncode}")
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("hipcheck serve did not start in time")
+
+
+def _serve_command() -> list[str]:
+    exe = shutil.which("hipcheck", path=str(Path(sys.executable).parent)) or shutil.which("hipcheck")
+    return [exe] if exe else [sys.executable, "-m", "hipcheck"]
+
+
+def run(clients: int, seconds: float) -> dict[str, Any]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="hipcheck-bench-api-") as tmp:
+        env = dict(os.environ)
+        env.update(
+            HIPCHECK_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            HIPCHECK_ACCESS_LOG="false",
+            HIPCHECK_LOG_LEVEL="warning",
+        )
+        cmd = [*_serve_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+        try:
+            _wait_ready(base, proc)
+            idle_rss, _ = _rss_mb(proc.pid)
+            # short warm-up of both paths (connection set-up, first engine calls)
+            asyncio.run(_phase(base, "health", clients, 1.0))
+            asyncio.run(_phase(base, "answer", clients, 1.0))
+            health = asyncio.run(_phase(base, "health", clients, seconds))
+            answer = asyncio.run(_phase(base, "answer", clients, seconds))
+            rss, peak = _rss_mb(proc.pid)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
+        "clients": clients,
+        "seconds_per_phase": seconds,
+        "baseline": asdict(health),
+        "answer": asdict(answer),
+        "ratio": round(answer.rps / health.rps, 3) if health.rps else None,
+        "server_rss_mb": {"idle": round(idle_rss, 1), "after_load": round(rss, 1), "peak": round(peak, 1)},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args([] if argv is None and __name__ != "__main__" else argv)
+    result = run(args.clients, args.seconds)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(
+        f"{result['clients']} concurrent clients, {result['seconds_per_phase']} s per phase, {result['machine']}"
+    )
+    print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}")
+    for key, label in (("baseline", "GET /health (baseline)"), ("answer", "POST .../answers")):
+        p = result[key]
+        print(f"{label:<28}{p['rps']:>10}{p['p50_ms']:>10}{p['p99_ms']:>10}{p['max_ms']:>10}{p['errors']:>8}")
+    ratio = result["ratio"]
+    print(f"ratio answer/baseline: {ratio:.1%} (target >= 50 %)" if ratio is not None else "ratio: n/a")
+    rss = result["server_rss_mb"]
+    print(
+        f"hipcheck serve RSS: idle {rss['idle']} MB, after load {rss['after_load']} MB, peak {rss['peak']} MB "
+        "(target < 150 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
