@@ -36,7 +36,8 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except HipcheckError as exc:
-        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, markup=True)
+        # soft_wrap: one line however long (a path in it stays whole for copying)
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("aborted")

@@ -69,7 +69,7 @@ def _check_writable(output: Path) -> None:
     if output.is_dir():
         raise InvalidInput(f"cannot write {output}: it is a directory", field="output")
     if not parent.is_dir():
-        raise InvalidInput(f"cannot write {output}: the folder {parent} does not exist", field="output")
+        raise InvalidInput(f"cannot write {output}: its folder does not exist", field="output")
 
 
 def _write(output: Path, data: bytes) -> None:
