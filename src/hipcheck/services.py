@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hipcheck.care.diary import DiaryEntry, check_entry, check_new_day, make_entry
 from hipcheck.care.hagos import score as score_hagos
@@ -24,7 +24,7 @@ from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
-from hipcheck.errors import Conflict, InvalidInput, NotFound, UnknownFinding
+from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError, UnknownFinding
 from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -187,7 +187,13 @@ def _state(row: AssessmentRow, result: AssessmentResult | None = None) -> Assess
     if result is None:
         if row.result is None:  # pragma: no cover - every stored assessment has a result
             raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
-        result = AssessmentResult.model_validate(row.result)
+        try:
+            result = AssessmentResult.model_validate(row.result)
+        except ValidationError:
+            raise StoreError(
+                f"assessment {row.id!r} was saved in a form this version of hipcheck cannot read; "
+                "start a new assessment"
+            ) from None
     return AssessmentState(
         id=row.id,
         age=row.age,
@@ -216,6 +222,17 @@ def _stored_plan(row: PlanRow) -> StoredPlan:
         options=PlanOptions.model_validate(row.options),
         plan=Plan.model_validate(row.plan),
     )
+
+
+def _readable_plan(row: PlanRow | None) -> StoredPlan | None:
+    """The stored plan, or None when it was saved in a form this version cannot read (a new
+    plan is then made from the stored result, which is what matters)."""
+    if row is None:
+        return None
+    try:
+        return _stored_plan(row)
+    except ValidationError:
+        return None
 
 
 def _diary_entry(row: DiaryEntryRow) -> DiaryEntry:
@@ -461,8 +478,7 @@ def get_plan(*, uow: UnitOfWorkFactory, assessment_id: str) -> StoredPlan | None
     """The newest plan made from the current result, or None when none was made since the last answer."""
     with uow() as tx:
         row = tx.assessments.get(assessment_id)
-        plan_row = tx.plans.latest(assessment_id, revision=row.revision)
-        return None if plan_row is None else _stored_plan(plan_row)
+        return _readable_plan(tx.plans.latest(assessment_id, revision=row.revision))
 
 
 def current_plan(
@@ -472,11 +488,11 @@ def current_plan(
     the runner's previous plan (or the defaults)."""
     with uow() as tx:
         row = tx.assessments.get(assessment_id)
-        plan_row = tx.plans.latest(assessment_id, revision=row.revision)
-        if plan_row is not None:
-            return _stored_plan(plan_row)
-        previous = tx.plans.latest(assessment_id)
-        options = PlanOptions() if previous is None else PlanOptions.model_validate(previous.options)
+        existing = _readable_plan(tx.plans.latest(assessment_id, revision=row.revision))
+        if existing is not None:
+            return existing
+        previous = _readable_plan(tx.plans.latest(assessment_id))
+        options = PlanOptions() if previous is None else previous.options
         stored = _new_plan(tx, model, row, options, now or _now())
         tx.commit()
     return stored
@@ -613,7 +629,15 @@ def list_hagos(*, uow: UnitOfWorkFactory, assessment_id: str | None = None) -> l
                 id=r.id,
                 assessment_id=r.assessment_id,
                 created_at=r.created_at,
-                result=HagosResult.model_validate(r.scores),
+                result=_hagos_result(r),
             )
             for r in tx.hagos.responses(assessment_id)
         ]
+
+
+def _hagos_result(row: HagosResponseRow) -> HagosResult:
+    try:
+        return HagosResult.model_validate(row.scores)
+    except ValidationError:
+        # Saved by another version: score the stored answers again with the standard rule.
+        return score_hagos(None, row.answers, day=row.taken_on)

@@ -51,3 +51,15 @@ def test_bad_responses_and_future_dates_store_nothing(store: Store, model: Compi
     with pytest.raises(NotFound):
         services.submit_hagos(uow=store, model=model, responses={"S1": 1}, assessment_id="nope", today=TODAY)
     assert services.list_hagos(uow=store) == []
+
+
+def test_unreadable_stored_scores_are_scored_again_from_the_answers(
+    store: Store, model: CompiledModel
+) -> None:
+    record = services.submit_hagos(uow=store, model=model, responses=dict.fromkeys(ITEM_IDS, 2), today=TODAY)
+    with store() as uow:
+        (row,) = uow.hagos.responses()
+        row.scores = {"written_by": "an older hipcheck"}
+        uow.commit()
+    (again,) = services.list_hagos(uow=store)
+    assert again.result == record.result

@@ -79,3 +79,17 @@ def test_a_red_flag_in_the_diary_stops_progression(store: Store, model: Compiled
     decision = services.progress(uow=store, model=model, assessment_id=aid)
     assert decision.stop_progression
     assert decision.action == "retriage"
+
+
+def test_an_unreadable_stored_plan_is_made_again_from_the_result(store: Store, model: CompiledModel) -> None:
+    aid = _outer_hip(store, model)
+    services.plan(uow=store, model=model, assessment_id=aid)
+    with store() as uow:
+        row = uow.plans.latest(aid)
+        assert row is not None
+        row.plan = {"written_by": "an older hipcheck"}
+        uow.commit()
+    assert services.get_plan(uow=store, assessment_id=aid) is None
+    remade = services.current_plan(uow=store, model=model, assessment_id=aid)
+    state = services.get_assessment(uow=store, assessment_id=aid)
+    assert remade.plan == make_plan(model.kb, state.result, PlanOptions())
