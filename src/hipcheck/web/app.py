@@ -6,7 +6,6 @@ tests each call create_app with their own Settings.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,7 +51,6 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = make_templates()
-    app.state.report_available = importlib.util.find_spec("hipcheck.report.build") is not None
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -61,7 +61,6 @@ def render(
     """Render a page template with the request in its context."""
     templates: Jinja2Templates = request.app.state.templates
     ctx = dict(context or {})
-    ctx.setdefault("report_available", request.app.state.report_available)
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if request.headers.get("hx-request") == "true" and request.method == "GET":
         # A boosted form posts, the server redirects (303), htmx swaps in the page it landed on:

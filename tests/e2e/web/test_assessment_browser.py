@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +68,10 @@ def answer_screen(page: Any, answers: dict[str, str]) -> None:
         for fid, value in answers.items():
             page.locator(f'fieldset[data-finding="{fid}"]').get_by_label(LABELS[value], exact=True).check()
         page.get_by_role("button", name="Next").click()
-    page.wait_for_function(
-        "v => { const p = document.querySelector('#q-progress'); return !p || p.getAttribute('value') !== v }",
-        arg=before,
+    changed = (
+        "v => { const p = document.querySelector('#q-progress'); return !p || p.getAttribute('value') !== v }"
     )
+    page.wait_for_function(changed, arg=before)
 
 
 def run_to_result(page: Any, case: dict[str, Any], shot: Any = None, limit: int = 40) -> None:
@@ -207,3 +209,25 @@ def test_phone_viewport_works_through_the_pages(phone_page, live_server, tmp_pat
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         page.screenshot(path=str(tmp_path / f"phone-{path}.png"), full_page=True, timeout=30_000)
         assert overflow <= 0, f"{path}: {overflow}px wider than a 360px phone"
+
+
+def test_report_downloads(page, live_server, tmp_path) -> None:
+    case = _case("dev-001")
+    start(page, live_server.url, case["age"], case["sex"])
+    run_to_result(page, case)
+    top = page.locator("#causes > li.cause .cause-name a").first.inner_text()
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("link", name="Download the report for your clinician (PDF)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    data = saved.read_bytes()
+    assert data.startswith(b"%PDF-"), "the download is a PDF"
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(saved), "-"], capture_output=True, check=True, text=True
+        ).stdout
+        assert "diagnosis" in text.lower()
+        assert top.split("(")[0].strip().split()[0] in text

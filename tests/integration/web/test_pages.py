@@ -241,3 +241,15 @@ def test_history_page_lists_assessments(sqlite_client: TestClient) -> None:
     r = sqlite_client.post(f"/assessments/{aid}/delete", follow_redirects=False)
     assert r.status_code == 303
     assert not soup_of(sqlite_client.get("/assessments")).find("tr", attrs={"data-assessment": aid})
+
+
+def test_report_download(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client, 52, "female")
+    sqlite_client.post(f"/assessments/{aid}/answers", data={"finding_id": "loc_outer_hip", "answer": "yes"})
+    r = sqlite_client.get(f"/assessments/{aid}/report.html")
+    assert r.status_code == 200
+    assert r.headers["content-disposition"] == f'attachment; filename="hipcheck-report-{aid}.html"'
+    report = soup_of(r)
+    assert "diagnosis" in report.get_text().lower()
+    assert sqlite_client.get(f"/assessments/{aid}/report.docx").status_code == 404
+    assert sqlite_client.get("/assessments/nope/report.html").status_code == 404
