@@ -210,9 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(
-        f"{result['clients']} concurrent clients, {result['seconds_per_phase']} s per phase, {result['machine']}"
-    )
+    print(f"{result['clients']} clients, {result['seconds_per_phase']} s per phase, {result['machine']}")
     print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}")
     for key, label in (("baseline", "GET /health (baseline)"), ("answer", "POST .../answers")):
         p = result[key]
@@ -221,8 +219,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"ratio answer/baseline: {ratio:.1%} (target >= 50 %)" if ratio is not None else "ratio: n/a")
     rss = result["server_rss_mb"]
     print(
-        f"hipcheck serve RSS: idle {rss['idle']} MB, after load {rss['after_load']} MB, peak {rss['peak']} MB "
-        "(target < 150 MB)"
+        f"hipcheck serve RSS: idle {rss['idle']} MB, after load {rss['after_load']} MB, "
+        f"peak {rss['peak']} MB (target < 150 MB)"
     )
 
 
