@@ -22,6 +22,7 @@ from hipcheck import services
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.hagos import ITEM_IDS, ITEM_MAX, ITEM_MIN, SUBSCALES
 from hipcheck.care.models import Equipment, HagosResult, Plan, PlanOptions, ProgressDecision
+from hipcheck.care.progress import PHASES, phase_for_level
 from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
 from hipcheck.cli.runtime import engine_model, opened_store, read_json_file, write_text_file
@@ -266,19 +267,12 @@ def _render_entries(entries: list[DiaryEntry]) -> None:
     if not entries:
         console.print("No diary entries yet: add one with `hipcheck diary add ID --rest N`.")
         return
-    table = Table(title="Pain diary (0-10)")
-    for column in (
-        "date",
-        "rest",
-        "during",
-        "after",
-        "next morning",
-        "stiffness",
-        "run min",
-        "exercises",
-        "notes",
-    ):
-        table.add_column(column)
+    table = Table(title="Pain diary (pain 0-10, minutes)")
+    table.add_column("date", no_wrap=True)
+    for column in ("rest", "during", "after", "next am", "stiff", "run"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("exercises", overflow="fold")
+    table.add_column("notes", overflow="fold")
 
     def show(value: int | float | None) -> str:
         return "-" if value is None else f"{value:g}"
@@ -401,10 +395,11 @@ def progress_command(assessment_id: AssessmentId, as_json: JsonOption = False) -
     model = engine_model()
     with opened_store() as store:
         decision = services.progress(uow=store, model=model, assessment_id=assessment_id)
+        plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
     if as_json:
         typer.echo(json.dumps(decision.model_dump(mode="json")))
         return
-    _render_progress(decision)
+    _render_progress(decision, plan)
 
 
 _ACTION_WORDS = {
@@ -416,9 +411,14 @@ _ACTION_WORDS = {
 }
 
 
-def _render_progress(decision: ProgressDecision) -> None:
+def _render_progress(decision: ProgressDecision, plan: Plan) -> None:
     console = _console()
-    console.print(f"{_ACTION_WORDS.get(decision.action, decision.action)}: level {decision.level}")
+    where = f"level {decision.level}"
+    if plan.phases and 1 <= decision.level <= len(PHASES):
+        names = {p.id: p.name for p in plan.phases}
+        phase = phase_for_level(decision.level)
+        where += f" of {len(PHASES)} ({escape(names.get(phase, phase))})"
+    console.print(f"{_ACTION_WORDS.get(decision.action, decision.action)}: {where}")
     console.print(escape(decision.reason))
     if decision.stop_progression:
         console.print("Progression is paused until a clinician has seen you or you have re-checked.")
