@@ -21,6 +21,7 @@ def serve(
 
     from hipcheck.config import get_settings
     from hipcheck.web.app import create_app
+    from hipcheck.web.deps import model_of, store_of
 
     settings = get_settings()
     if host is not None:
@@ -28,6 +29,10 @@ def serve(
     if port is not None:
         settings = settings.model_copy(update={"port": port})
     web_app = create_app(settings)
+    # Load the knowledge base and open (and migrate) the store now, so a broken knowledge base or
+    # an unreachable database is one clear error line and exit code, not a server traceback.
+    model_of(web_app.state)
+    store_of(web_app.state)
     typer.echo(f"hipcheck: serving on http://{settings.host}:{settings.port}/ (Ctrl-C stops)")
     uvicorn.run(
         web_app,
