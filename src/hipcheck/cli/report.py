@@ -6,7 +6,6 @@ scores, and the training summary when runs are stored) and hands it to `hipcheck
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,42 +13,24 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from hipcheck import services
 from hipcheck.cli.app import app
 from hipcheck.cli.runtime import engine_model, opened_store
 from hipcheck.config import get_settings
 from hipcheck.errors import InvalidInput
-from hipcheck.report.content import Report, build_report
+from hipcheck.report.collect import collect_report
+from hipcheck.report.content import Report
 from hipcheck.report.render import FORMATS, ReportFormat, render
-from hipcheck.report.training_chart import render_chart
-from hipcheck.training.import_service import training_summary
 
 SUFFIXES: dict[str, ReportFormat] = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md"}
 
 
-def gather(assessment_id: str, *, today: dt.date | None = None) -> Report:
+def gather(assessment_id: str) -> Report:
     """Everything stored for the assessment, as a report (the plan is made if none is stored)."""
-    today = today or services.local_today()
     model = engine_model()
-    settings = get_settings()
     with opened_store() as store:
-        state = services.get_assessment(uow=store, assessment_id=assessment_id)
-        plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
-        diary = services.list_diary(uow=store, assessment_id=assessment_id)
-        hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]
-        summary, _ = training_summary(store.session_factory, today=today, units=settings.units)
-    has_runs = summary.runs > 0
-    chart = render_chart(summary, "svg").decode("utf-8") if has_runs else None
-    return build_report(
-        kb=model.kb,
-        state=state,
-        plan=plan,
-        diary=diary,
-        hagos=hagos,
-        training=summary if has_runs else None,
-        training_chart_svg=chart,
-        today=today,
-    )
+        return collect_report(
+            store=store, model=model, assessment_id=assessment_id, units=get_settings().units
+        )
 
 
 def _format(fmt: str | None, output: Path | None) -> ReportFormat:

@@ -6,15 +6,13 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from hipcheck import services
 from hipcheck.config import Settings
 from hipcheck.engine import CompiledModel
 from hipcheck.errors import NotFound
-from hipcheck.report.content import Report, build_report
+from hipcheck.report.collect import collect_report
+from hipcheck.report.content import Report
 from hipcheck.report.render import ReportFormat, render
-from hipcheck.report.training_chart import render_chart
 from hipcheck.store.unit_of_work import Store
-from hipcheck.training.import_service import training_summary
 from hipcheck.web.deps import ModelDep, SettingsDep, StoreDep
 
 router = APIRouter(prefix="/assessments/{assessment_id}")
@@ -27,24 +25,7 @@ MEDIA_TYPES: dict[ReportFormat, str] = {
 
 
 def _gather(store: Store, model: CompiledModel, settings: Settings, assessment_id: str) -> Report:
-    # The same gathering as `hipcheck report` (cli/report.py), on the app's own store and model.
-    today = services.local_today()
-    state = services.get_assessment(uow=store, assessment_id=assessment_id)
-    plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
-    diary = services.list_diary(uow=store, assessment_id=assessment_id)
-    hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]
-    summary, _ = training_summary(store.session_factory, today=today, units=settings.units)
-    has_runs = summary.runs > 0
-    return build_report(
-        kb=model.kb,
-        state=state,
-        plan=plan,
-        diary=diary,
-        hagos=hagos,
-        training=summary if has_runs else None,
-        training_chart_svg=render_chart(summary, "svg").decode("utf-8") if has_runs else None,
-        today=today,
-    )
+    return collect_report(store=store, model=model, assessment_id=assessment_id, units=settings.units)
 
 
 @router.get("/report.{fmt}")
