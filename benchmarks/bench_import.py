@@ -5,6 +5,8 @@ megabytes (default 300). Both readers get the same files from the page cache:
 
 * hipcheck: read the file, SHA-256 it, ``parse_bytes`` -> activities (what `hipcheck import`
   does per file before the database); and the same with per-second records decoded too.
+* hipcheck end to end: ``import_paths`` on the corpus folder into a temporary SQLite file
+  (discover, read, hash, parse, one transaction per file; copies after the first are duplicates).
 * fitdecode: a plain loop over every frame, keeping the session messages (and the records).
   fitdecode runs at about 0.5 MB/s, so by default it is timed on the first ``--fitdecode-mb``
   megabytes of the same corpus (every sample file at least once); MB/s is a rate, and the ratio
@@ -134,6 +136,25 @@ def _time(fn: Any, paths: list[Path], records: bool) -> tuple[float, float]:
     return size / 1e6, time.perf_counter() - start
 
 
+def _time_store_import(folder: Path, total_bytes: int) -> tuple[float, float]:
+    """The whole `hipcheck import` use case on the corpus folder: find, hash, parse, store (SQLite)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from hipcheck.store.activities import ActivityRow
+    from hipcheck.store.base import Base
+    from hipcheck.training.import_service import import_paths
+
+    engine = create_engine(f"sqlite:///{folder / 'bench.db'}")
+    Base.metadata.create_all(engine, tables=[ActivityRow.__table__])  # type: ignore[list-item]
+    start = time.perf_counter()
+    report = import_paths([folder], sessionmaker(engine, expire_on_commit=False))
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    assert report.imported + report.duplicates + report.skipped > 0
+    return total_bytes / 1e6, elapsed
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=300.0, help="corpus size for hipcheck (MB)")
@@ -176,6 +197,10 @@ def main(argv: list[str] | None = None) -> None:
             name = f"fitdecode {fitdecode.__version__}"
             print(f"{mode:<10} {name:<30} {mb_f:8.1f} {s_f:9.2f} {rate_f:8.2f}")
             print(f"{mode:<10} ratio hipcheck/fitdecode: {rate_h / rate_f:.0f}x")
+        mb_e, s_e = _time_store_import(Path(tmp), total)
+        print(
+            f"{'end-to-end':<10} {'hipcheck import into SQLite':<30} {mb_e:8.1f} {s_e:9.2f} {mb_e / s_e:8.1f}"
+        )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{datetime.now(UTC):%Y-%m-%d}"
