@@ -91,7 +91,7 @@ def test_serious_case_is_not_under_triaged_interactive(model: CompiledModel, raw
 def test_case_report_set_meets_its_measured_floor(model: CompiledModel, mode: str) -> None:
     cases = [parse_case(raw, n, model) for n, raw in enumerate(RAW, start=1)]
     report = evaluate(model, cases, mode)
-    # measured: static top-3 0.787, interactive 0.798; red-flag sensitivity 0.869 in both
+    # measured (96 cases): static top-3 0.781, interactive 0.792; red-flag sensitivity 0.873 in both
     assert report.top3 >= 0.78
     assert report.red_flag_sensitivity >= 0.86
     assert report.self_care_kept == 1.0
