@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from hipcheck.engine import CompiledModel
-from hipcheck.engine.evaluate import evaluate, parse_case, run_interactive, run_static
-from hipcheck.engine.result import TriageLevel
+from hipcheck.engine.evaluate import Mode, evaluate, parse_case, run_interactive, run_static
+from hipcheck.knowledge.schema import TriageLevel
 
 CASE_FILE = Path(__file__).with_name("case-reports.jsonl")
 SOURCES_FILE = Path(__file__).with_name("case-reports.sources.md")
@@ -88,12 +88,12 @@ def test_serious_case_is_not_under_triaged_interactive(model: CompiledModel, raw
 
 
 @pytest.mark.parametrize("mode", ["static", "interactive"])
-def test_case_report_set_meets_its_measured_floor(model: CompiledModel, mode: str) -> None:
+def test_case_report_set_meets_its_measured_floor(model: CompiledModel, mode: Mode) -> None:
     cases = [parse_case(raw, n, model) for n, raw in enumerate(RAW, start=1)]
     report = evaluate(model, cases, mode)
     # measured (96 cases): static top-3 0.781, interactive 0.792; red-flag sensitivity 0.873 in both
     assert report.top3 >= 0.78
-    assert report.red_flag_sensitivity >= 0.86
+    assert report.red_flag_sensitivity is not None and report.red_flag_sensitivity >= 0.86
     assert report.self_care_kept == 1.0
     serious_ids = {str(r["id"]) for r in SERIOUS}
     assert {i for i in report.under_triage if i in serious_ids} <= set(KNOWN_UNDER_TRIAGE)
