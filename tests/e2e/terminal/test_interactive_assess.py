@@ -4,7 +4,10 @@ the red-flag screen first, an emergency that stops at once, back, an invalid key
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -208,3 +211,77 @@ def test_resume_unknown_id_is_one_line_and_non_zero(spawn: Spawn) -> None:
     assert "doesnotexist" in output
     assert "Traceback" not in output
     assert len(output.splitlines()) == 1
+
+
+def test_invalid_age_is_asked_again_and_ctrl_c_before_the_first_question_saves_nothing(
+    spawn: Spawn,
+) -> None:
+    child = spawn("assess")
+    child.expect("How old are you")
+    child.sendline("thirty")
+    child.expect("Please type your age as a whole number")
+    child.expect("How old are you")
+    child.sendline("7")
+    child.expect("ages 10 to 100")
+    child.expect("How old are you")
+    child.sendintr()
+    child.expect("nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_resume_continues_a_case_file_assessment_with_only_what_is_left(
+    spawn: Spawn, stored: Stored, term_env: dict[str, str], tmp_path: Any
+) -> None:
+    case = tmp_path / "case.jsonl"
+    answered = {"rf_fever_unwell": "no", "loc_outer_hip": "yes"}
+    case.write_text(
+        json.dumps(
+            {"id": "t", "age": 40, "sex": "male", "present": ["loc_outer_hip"], "absent": ["rf_fever_unwell"]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "hipcheck", "assess", "--case", str(case), "--json"],
+        env=term_env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    ident = json.loads(done.stdout)["id"]
+    child = spawn("assess", "--resume", ident)
+    child.expect(f"Continuing assessment {ident} \\(40, male, 2 answers so far\\)")
+    pressed = answer_until_result(child)
+    child.expect(pexpect.EOF)
+    data = stored(ident)
+    assert data["status"] == "complete"
+    given = {a["finding_id"]: a["value"] for a in data["answers"]}
+    assert len(data["answers"]) == 2 + pressed  # nothing asked twice
+    assert {f: given[f] for f in answered} == answered
+
+    # Resuming a finished assessment shows its result at once, with no question.
+    again = spawn("assess", "--resume", ident)
+    assert again.expect([PROMPT, "Most likely causes"]) == 1
+    again.expect(pexpect.EOF)
+
+
+def test_piped_answers_and_json_output(term_env: dict[str, str]) -> None:
+    """Without a terminal, answers are read a line at a time; --json prints one object on stdout."""
+    lines = ["34", "female"] + ["no"] * 300
+    done = subprocess.run(
+        [sys.executable, "-m", "hipcheck", "assess", "--json"],
+        env=term_env,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["status"] == "complete"
+    assert data["plan"] is not None
+    assert {a["value"] for a in data["answers"]} == {"no"}
+    assert "Safety check first" in done.stderr  # the questions went to stderr
