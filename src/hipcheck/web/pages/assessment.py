@@ -10,11 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from hipcheck import services
+from hipcheck.config import Settings
 from hipcheck.engine.result import AssessmentResult, ConditionScore
 from hipcheck.errors import InvalidInput
 from hipcheck.knowledge.schema import Finding, KnowledgeBase, TriageLevel
 from hipcheck.services import AssessmentState
-from hipcheck.web.deps import ModelDep, StoreDep
+from hipcheck.store.unit_of_work import Store
+from hipcheck.training.metrics import ProposedAnswer
+from hipcheck.web.deps import ModelDep, SettingsDep, StoreDep
 from hipcheck.web.render import render
 
 router = APIRouter(prefix="/assessments")
@@ -101,8 +104,21 @@ def history(request: Request, store: StoreDep, model: ModelDep) -> Response:
     return render(request, "assessment/history.html", {"items": items, "top_names": names})
 
 
+def _suggestions(store: Store, settings: Settings, findings: list[Finding]) -> dict[str, ProposedAnswer]:
+    """Answers the runner's training log proposes for training questions on this screen."""
+    if not any(f.group == "training" for f in findings):
+        return {}
+    from hipcheck.web.pages.training import summary_for
+
+    _, proposals = summary_for(store, settings.units)
+    ids = {f.id for f in findings}
+    return {p.finding_id: p for p in proposals if p.finding_id in ids}
+
+
 @router.get("/{assessment_id}")
-def question(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+def question(
+    request: Request, assessment_id: str, store: StoreDep, model: ModelDep, settings: SettingsDep
+) -> Response:
     state = services.get_assessment(uow=store, assessment_id=assessment_id)
     if _is_emergency(state.result):
         return render(
@@ -118,7 +134,9 @@ def question(request: Request, assessment_id: str, store: StoreDep, model: Model
         )
     if state.result.should_stop or state.result.next_question is None:
         return see_other(f"/assessments/{state.id}/result")
-    return render(request, "assessment/question.html", _question_context(model.kb, state))
+    context = _question_context(model.kb, state)
+    context["suggestions"] = _suggestions(store, settings, context["findings"])
+    return render(request, "assessment/question.html", context)
 
 
 @router.post("/{assessment_id}/answers")
