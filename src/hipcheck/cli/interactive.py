@@ -35,10 +35,25 @@ ANSWER_KEYS: dict[str, Answer] = {"y": "yes", "n": "no", "d": "unknown", "?": "u
 WORDS: dict[str, str] = {"yes": "y", "no": "n", "unknown": "d", "don't know": "d", "dont know": "d"}
 BACK_KEY = "b"
 ANSWER_LABEL: dict[Answer, str] = {"yes": "yes", "no": "no", "unknown": "don't know"}
-KEY_HINT = "[y] yes  [n] no  [d or ?] don't know  [b] back   (Ctrl-C saves and stops)"
+KEY_HINT = "[y] yes  [n] no  [d/?] don't know  [b] back  (Ctrl-C: save, stop)"
 INVALID_HINT = "Please press y (yes), n (no), d or ? (don't know), or b (back)."
 SCREEN_TITLES = {"red_flag": "Safety check first: warning signs", "location": "Where is the pain?"}
 EXIT_INTERRUPTED = 130
+
+
+def _drain(fd: int) -> None:
+    """Read whatever follows at once (an escape sequence arrives in one burst)."""
+    import select
+
+    while select.select([fd], [], [], 0.03)[0]:
+        if not os.read(fd, 16):
+            return
+
+
+def _utf8_rest(fd: int, lead: int) -> bytes:
+    """The continuation bytes of a UTF-8 character whose first byte is `lead`."""
+    more = 3 if lead >= 0xF0 else 2 if lead >= 0xE0 else 1 if lead >= 0xC0 else 0
+    return os.read(fd, more) if more else b""
 
 
 class KeyReader:
@@ -73,16 +88,26 @@ class KeyReader:
             # TCSANOW, not the default TCSAFLUSH: keys typed ahead must not be thrown away.
             tty.setcbreak(fd, termios.TCSANOW)
             while True:
-                data = os.read(fd, 16)
-                if not data or data == b"\x04":
+                # One key per read, so keys typed ahead while hipcheck was busy count one each.
+                first = os.read(fd, 1)
+                if not first or first == b"\x04":
                     raise EOFError
-                if data in (b"\r", b"\n"):
+                if first in (b"\r", b"\n"):
                     continue
-                if data.startswith(b"\x1b"):
+                if first == b"\x1b":
+                    _drain(fd)  # the rest of an arrow key's escape sequence
                     return "\x1b"
+                data = first + _utf8_rest(fd, first[0])
                 return data.decode("utf-8", errors="replace").lower()
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    def discard_typed_ahead(self) -> None:
+        """At the end: keys pressed after the last question must not reach the shell."""
+        if self._is_tty():
+            import termios
+
+            termios.tcflush(self.stream.fileno(), termios.TCIFLUSH)
 
     def line(self, prompt: str, console: Console) -> str:
         console.print(prompt, end="")
@@ -172,12 +197,12 @@ class Session:
     def _progress(self, state: services.AssessmentState) -> None:
         asked = state.result.questions_answered
         cap = self.model.params.max_questions
-        width = 20
+        width = 10
         filled = min(width, round(width * asked / cap))
         bar = "■" * filled + "□" * (width - filled)
+        # The engine stops as soon as the picture is clear: the cap is an upper bound, not a promise.
         self.console.print(
-            f"\n{bar} question {asked + 1} · {len(state.answers)} answers so far · "
-            f"at most {max(cap - asked - 1, 0)} more after this",
+            f"\n{bar} question {asked + 1} of at most {cap} · {len(state.answers)} answers so far",
             style="dim",
         )
 
@@ -321,6 +346,7 @@ def run_interactive(*, resume: str | None, as_json: bool, keys: KeyReader | None
                 f"Continue with: hipcheck assess --resume {saved.id}"
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        session.keys.discard_typed_ahead()
         plan = None
         if state.result.triage.level == TriageLevel.emergency:
             session.show_emergency(state)

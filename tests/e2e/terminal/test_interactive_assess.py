@@ -16,7 +16,7 @@ import pexpect
 FIRST_RED_FLAG = "Do you have a fever or chills, or feel generally unwell?"
 CANNOT_BEAR_WEIGHT = "Are you unable to put weight on the leg or to take four steps?"
 SECOND_SCREEN_FIRST = "Any numbness around the genitals or back passage"
-PROMPT = r"saves and stops\)  > "
+PROMPT = r"\(Ctrl-C: save, stop\)  > "
 Spawn = Callable[..., pexpect.spawn]
 Stored = Callable[[str], dict[str, Any]]
 
@@ -50,7 +50,7 @@ def test_full_assessment_reaches_the_result_screen_and_is_saved(spawn: Spawn, st
     child = start(spawn)
     ident = assessment_id(child)
     # The red-flag screen comes first, marked as such.
-    child.expect(r"question 1 · 0 answers so far")
+    child.expect(r"question 1 of at most 25 · 0 answers so far")
     child.expect("Safety check first")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
     pressed = answer_until_result(child)
@@ -86,7 +86,7 @@ def test_emergency_red_flag_stops_at_once(spawn: Spawn, stored: Stored) -> None:
     child.expect(pexpect.EOF)
     after = str(child.before)
     # Nothing more is asked: the two remaining questions of the screen are not shown.
-    assert "saves and stops" not in after
+    assert "Ctrl-C: save, stop" not in after
     assert "Does the leg look shorter" not in after
     child.close()
     assert child.exitstatus == 0
@@ -190,7 +190,7 @@ def test_ctrl_c_saves_and_resume_continues(spawn: Spawn, stored: Stored) -> None
     resumed = spawn("assess", "--resume", ident)
     resumed.expect(f"Continuing assessment {ident} \\(34, female, 7 answers so far\\)")
     # The rest of the red-flag screen comes next, not the questions already answered.
-    resumed.expect(r"question \d+ · 7 answers so far")
+    resumed.expect(r"question \d+ of at most 25 · 7 answers so far")
     resumed.expect("Have you lost weight without trying")
     pressed = answer_until_result(resumed)
     resumed.expect(f"Saved as {ident}")
@@ -285,3 +285,16 @@ def test_piped_answers_and_json_output(term_env: dict[str, str]) -> None:
     assert data["plan"] is not None
     assert {a["value"] for a in data["answers"]} == {"no"}
     assert "Safety check first" in done.stderr  # the questions went to stderr
+
+
+def test_keys_typed_ahead_count_one_answer_each(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn)
+    ident = assessment_id(child)
+    child.expect(PROMPT)
+    child.send("nnndn")  # typed in one burst, faster than the questions are shown
+    child.expect(re.escape(SECOND_SCREEN_FIRST))
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    values = [a["value"] for a in stored(ident)["answers"]]
+    assert values == ["no", "no", "no", "unknown", "no"]
