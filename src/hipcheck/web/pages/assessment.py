@@ -172,6 +172,7 @@ def result(request: Request, assessment_id: str, store: StoreDep, model: ModelDe
     stored = services.current_plan(uow=store, model=model, assessment_id=assessment_id)
     top, rest = split_causes(state.result.conditions)
     instruction = state.result.triage.instruction.strip()
+    care_now = [] if stored.plan.now_only else [c for c in stored.plan.symptom_care if c.offered][:3]
     return render(
         request,
         "assessment/result.html",
@@ -185,6 +186,7 @@ def result(request: Request, assessment_id: str, store: StoreDep, model: ModelDe
             "other_causes": rest,
             # the triage banner already says the instruction: do not repeat it
             "now_items": [i for i in stored.plan.now if i.text.strip() != instruction],
+            "care_now": care_now,
         },
     )
 
