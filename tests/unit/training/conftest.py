@@ -135,7 +135,9 @@ def fitdecode_reader() -> Any:
 
     import fitdecode
 
-    def read(source: Path | bytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
+    def read(
+        source: Path | bytes, *, message: str = "session"
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
         sessions: list[dict[str, Any]] = []
         records: list[dict[str, Any]] = []
         error = None
@@ -147,7 +149,7 @@ def fitdecode_reader() -> Any:
                     for frame in reader:
                         if isinstance(frame, fitdecode.FitDataMessage):
                             values = {f.name: f.value for f in frame.fields}
-                            if frame.name == "session":
+                            if frame.name == message:
                                 sessions.append(values)
                             elif frame.name == "record":
                                 records.append(values)

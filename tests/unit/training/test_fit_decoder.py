@@ -76,6 +76,16 @@ def test_every_sample_file_decodes_to_fitdecodes_values(path: Path, fitdecode_re
     assert_same_as_fitdecode(path.read_bytes(), fitdecode_reader)
 
 
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_lap_summaries_equal_fitdecodes(path: Path, fitdecode_reader: Any) -> None:
+    laps, _, _ = fitdecode_reader(path, message="lap")
+    mine = decode_fit(path.read_bytes(), check_crc=False).laps
+    assert len(mine) == len(laps)
+    for expected, got in zip(laps, mine, strict=True):
+        for key, value in got.items():
+            assert _mine_session_value(key, value) == _expected_session_value(expected, key), key
+
+
 def test_the_sample_set_covers_the_hard_cases() -> None:
     names = {p.name for p in SAMPLES}
     assert {
