@@ -40,7 +40,6 @@ class ImportReport:
     skipped: int = 0  # not running (and --all-sports not given)
     failed: list[FailedFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    files: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,7 +106,6 @@ def import_paths(
     """Import every activity under ``paths``; see the module docstring for the guarantees."""
     sources, failures = discover(list(paths))
     report = ImportReport(failed=[FailedFile(f.file, f.reason) for f in failures])
-    report.files = len(sources) + len(failures)
     if on_start is not None:
         on_start(len(sources))
     for done, source in enumerate(sources, start=1):
