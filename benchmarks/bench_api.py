@@ -164,6 +164,7 @@ def _serve_command() -> list[str]:
 def run(clients: int, seconds: float) -> dict[str, Any]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="hipcheck-bench-api-") as tmp:
         env = dict(os.environ)
         env.update(
@@ -191,6 +192,7 @@ def run(clients: int, seconds: float) -> dict[str, Any]:
     return {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
+        "load_average_1min_before": round(load_before, 2),
         "clients": clients,
         "seconds_per_phase": seconds,
         "baseline": asdict(health),
@@ -211,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result, indent=2))
         return
     print(f"{result['clients']} clients, {result['seconds_per_phase']} s per phase, {result['machine']}")
+    print(f"load average (1 min) before the run: {result['load_average_1min_before']}")
     print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}")
     for key, label in (("baseline", "GET /health (baseline)"), ("answer", "POST .../answers")):
         p = result[key]
