@@ -326,7 +326,7 @@ def answer_many(
         checked.append((finding_id, _answer_value(value)))
     now = now or _now()
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, for_update=True)
+        row = tx.assessments.get(assessment_id, for_update=True, with_result=False)
         # The engine runs before the first write, so SQLite's write lock is held only briefly.
         before = [(a.finding_id, _answer_value(a.value)) for a in row.answers]
         result = _reassess(model, row, before + checked, now)
@@ -345,7 +345,7 @@ def back(
     """Undo the last step of answers; the result goes back to what it was before them."""
     now = now or _now()
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, for_update=True)
+        row = tx.assessments.get(assessment_id, for_update=True, with_result=False)
         if not row.answers:
             raise Conflict("there is no answer to undo yet", field="assessment_id")
         last_step = max(a.step for a in row.answers)
@@ -477,7 +477,7 @@ def plan(
 def get_plan(*, uow: UnitOfWorkFactory, assessment_id: str) -> StoredPlan | None:
     """The newest plan made from the current result, or None when none was made since the last answer."""
     with uow() as tx:
-        row = tx.assessments.get(assessment_id)
+        row = tx.assessments.get(assessment_id, with_result=False)
         return _readable_plan(tx.plans.latest(assessment_id, revision=row.revision))
 
 
@@ -487,7 +487,7 @@ def current_plan(
     """The plan for the current result; made and stored when there is none, with the options of
     the runner's previous plan (or the defaults)."""
     with uow() as tx:
-        row = tx.assessments.get(assessment_id)
+        row = tx.assessments.get(assessment_id, with_result=False)
         existing = _readable_plan(tx.plans.latest(assessment_id, revision=row.revision))
         if existing is not None:
             return existing
@@ -518,7 +518,7 @@ def add_diary_entry(
     _check_diary_ids(model, checked)
     now = now or _now()
     with uow() as tx:
-        tx.assessments.get(assessment_id)
+        tx.assessments.get(assessment_id, with_result=False)
         existing = tx.diary.on(assessment_id, checked.day)
         if existing is not None:
             check_new_day([_diary_entry(existing)], checked)
@@ -545,7 +545,7 @@ def edit_diary_entry(
     today = today or local_today()
     now = now or _now()
     with uow() as tx:
-        tx.assessments.get(assessment_id)
+        tx.assessments.get(assessment_id, with_result=False)
         row = tx.diary.get(assessment_id, day)
         merged = _diary_entry(row).model_dump() | dict(changes)
         entry = make_entry(merged, today=today)
@@ -559,7 +559,7 @@ def edit_diary_entry(
 def list_diary(*, uow: UnitOfWorkFactory, assessment_id: str) -> list[DiaryEntry]:
     """The diary of an assessment, oldest day first."""
     with uow() as tx:
-        tx.assessments.get(assessment_id)
+        tx.assessments.get(assessment_id, with_result=False)
         return [_diary_entry(r) for r in tx.diary.entries(assessment_id)]
 
 
@@ -605,7 +605,7 @@ def submit_hagos(
     now = now or _now()
     with uow() as tx:
         if assessment_id is not None:
-            tx.assessments.get(assessment_id)
+            tx.assessments.get(assessment_id, with_result=False)
         row = HagosResponseRow(
             assessment_id=assessment_id,
             taken_on=day,
@@ -623,7 +623,7 @@ def list_hagos(*, uow: UnitOfWorkFactory, assessment_id: str | None = None) -> l
     """Stored HAGOS questionnaires, oldest first, so change over time reads left to right."""
     with uow() as tx:
         if assessment_id is not None:
-            tx.assessments.get(assessment_id)
+            tx.assessments.get(assessment_id, with_result=False)
         return [
             HagosRecord(
                 id=r.id,

@@ -9,12 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from hipcheck.errors import StoreError
+
+
+def _json_dumps(value: Any) -> str:
+    # pydantic-core's JSON writer: the stored results and plans are large, and json.dumps is slow.
+    return pydantic_core.to_json(value).decode()
+
+
+def _json_loads(text: str | bytes) -> Any:
+    return pydantic_core.from_json(text)
+
+
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,7 +76,7 @@ def create_store_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend != "sqlite":
         try:
-            return create_engine(parsed, pool_pre_ping=True)
+            return create_engine(parsed, pool_pre_ping=True, **JSON_OPTIONS)
         except Exception as exc:  # a missing driver or bad option: say which URL
             raise StoreError(
                 f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}",
@@ -86,7 +99,7 @@ def create_store_engine(url: str) -> Engine:
                 field="database_url",
             ) from exc
         kwargs = {"connect_args": {"check_same_thread": False}}
-    engine = create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs, **JSON_OPTIONS)
     event.listen(engine, "connect", on_connect)
     return engine
 

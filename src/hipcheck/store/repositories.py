@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from hipcheck.errors import NotFound
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
@@ -23,20 +23,28 @@ class AssessmentRepository:
         self.session.add(row)
         self.session.flush()
 
-    def find(self, assessment_id: str, *, for_update: bool = False) -> AssessmentRow | None:
-        """The assessment with its answers; `for_update` locks its row (PostgreSQL) so that two
-        answers to the same assessment are written one after the other."""
+    def find(
+        self, assessment_id: str, *, for_update: bool = False, with_result: bool = True
+    ) -> AssessmentRow | None:
+        """The assessment with its answers.
+
+        `for_update` locks its row (PostgreSQL) so that two answers to the same assessment are
+        written one after the other; `with_result=False` skips reading the stored result (the
+        largest column) when it is about to be replaced.
+        """
         stmt = (
             select(AssessmentRow)
             .where(AssessmentRow.id == assessment_id)
             .options(selectinload(AssessmentRow.answers))
         )
+        if with_result:
+            stmt = stmt.options(undefer(AssessmentRow.result))
         if for_update:
             stmt = stmt.with_for_update(of=AssessmentRow)
         return self.session.scalar(stmt)
 
-    def get(self, assessment_id: str, *, for_update: bool = False) -> AssessmentRow:
-        row = self.find(assessment_id, for_update=for_update)
+    def get(self, assessment_id: str, *, for_update: bool = False, with_result: bool = True) -> AssessmentRow:
+        row = self.find(assessment_id, for_update=for_update, with_result=with_result)
         if row is None:
             raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
         return row
