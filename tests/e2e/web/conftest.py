@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,28 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# WCAG 2 contrast of an element's text colour against the first opaque background behind it.
+CONTRAST_JS = """
+el => {
+  const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let bg = null, node = el;
+  while (node && node.nodeType === 1) {
+    const c = parse(getComputedStyle(node).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) { bg = c.slice(0, 3); break; }
+    node = node.parentElement;
+  }
+  bg = bg || [255, 255, 255];
+  const fg = parse(getComputedStyle(el).color).slice(0, 3);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""
 
 
 def _free_port() -> int:
@@ -125,3 +147,13 @@ def shot(page: object, tmp_path: Path) -> Shooter:
     out = tmp_path / "screenshots"
     out.mkdir()
     return Shooter(page, out)
+
+
+@pytest.fixture
+def contrast() -> Callable[[object], float]:
+    """WCAG contrast ratio of a Playwright locator's text against its background."""
+
+    def ratio(locator: object) -> float:
+        return float(locator.evaluate(CONTRAST_JS))  # type: ignore[attr-defined]
+
+    return ratio

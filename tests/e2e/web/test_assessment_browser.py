@@ -93,7 +93,7 @@ def result_probabilities(page: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in pairs}
 
 
-def test_full_assessment_reaches_the_result(page, live_server, shot) -> None:
+def test_full_assessment_reaches_the_result(page, live_server, shot, contrast) -> None:
     case = _case("dev-001")
     start(page, live_server.url, case["age"], case["sex"])
     assert page.locator(".tag.warn", has_text="Safety check first").is_visible(), (
@@ -111,10 +111,12 @@ def test_full_assessment_reaches_the_result(page, live_server, shot) -> None:
     assert first.locator(".why-for li").count() >= 1, "the top cause should show answers that support it"
     bar = first.locator("[role=meter]")
     assert int(bar.get_attribute("aria-valuenow")) > 0
+    for el in (banner.locator("h2"), banner.locator(".instruction"), first.locator(".cause-name a")):
+        assert contrast(el) >= 4.5
     shot("result")
 
 
-def test_emergency_answer_stops_at_the_instruction(page, live_server, shot) -> None:
+def test_emergency_answer_stops_at_the_instruction(page, live_server, shot, contrast) -> None:
     kb = load_knowledge_base()
     rule = next(
         r
@@ -138,6 +140,7 @@ def test_emergency_answer_stops_at_the_instruction(page, live_server, shot) -> N
         "not full-screen"
     )
     assert page.locator("form.single-question, form.group-question").count() == 0, "no more questions"
+    assert contrast(page.locator("#em-instruction")) >= 4.5
     shot("emergency")
     # Reloading the assessment still shows the instruction, not the next question.
     page.reload()

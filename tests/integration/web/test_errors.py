@@ -1,0 +1,65 @@
+"""One error mapping: HipcheckErrors keep their status and words; a bug shows no health data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from hipcheck.config import Settings
+from hipcheck.errors import Conflict, StoreError
+from hipcheck.web.app import create_app
+
+SECRET = "answers: rf_saddle_bladder_bowel=yes"
+
+
+def _app(tmp_path: Path) -> TestClient:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/e.db"))
+
+    @app.get("/api/v1/test-bug")
+    def api_bug() -> None:
+        raise RuntimeError(SECRET)
+
+    @app.get("/test-bug")
+    def page_bug() -> None:
+        raise RuntimeError(SECRET)
+
+    @app.get("/api/v1/test-conflict")
+    def conflict() -> None:
+        raise Conflict("that day already has an entry", field="day")
+
+    @app.get("/api/v1/test-store")
+    def store_down() -> None:
+        raise StoreError("the database could not be written: disk full")
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_a_bug_is_a_500_without_health_data(tmp_path: Path) -> None:
+    client = _app(tmp_path)
+    r = client.get("/api/v1/test-bug")
+    assert r.status_code == 500
+    assert r.json()["code"] == "internal_error"
+    assert SECRET not in r.text and "Traceback" not in r.text
+    page = client.get("/test-bug")
+    assert page.status_code == 500
+    soup = BeautifulSoup(page.text, "lxml")
+    assert soup.find(class_="error-message")
+    assert SECRET not in page.text
+
+
+def test_hipcheck_errors_keep_status_code_and_field(tmp_path: Path) -> None:
+    client = _app(tmp_path)
+    r = client.get("/api/v1/test-conflict")
+    assert r.status_code == 409
+    assert r.json() == {"code": "conflict", "message": "that day already has an entry", "field": "day"}
+    r = client.get("/api/v1/test-store")
+    assert r.status_code == 503
+    assert r.json()["code"] == "store_error"
+
+
+def test_wrong_method_is_405_in_the_error_shape(tmp_path: Path) -> None:
+    r = _app(tmp_path).put("/api/v1/health")
+    assert r.status_code == 405
+    assert set(r.json()) == {"code", "message", "field"}
