@@ -35,19 +35,31 @@ ANSWER_KEYS: dict[str, Answer] = {"y": "yes", "n": "no", "d": "unknown", "?": "u
 WORDS: dict[str, str] = {"yes": "y", "no": "n", "unknown": "d", "don't know": "d", "dont know": "d"}
 BACK_KEY = "b"
 ANSWER_LABEL: dict[Answer, str] = {"yes": "yes", "no": "no", "unknown": "don't know"}
-KEY_HINT = "[y] yes  [n] no  [d/?] don't know  [b] back  (Ctrl-C: save, stop)"
+KEY_HINT = "[y] yes  [n] no  [d/?] don't know  [b] back  [↑↓ Enter]  (Ctrl-C: save, stop)"
+PROMPT = "  > "
 INVALID_HINT = "Please press y (yes), n (no), d or ? (don't know), or b (back)."
 SCREEN_TITLES = {"red_flag": "Safety check first: warning signs", "location": "Where is the pain?"}
 EXIT_INTERRUPTED = 130
+ENTER = "enter"
+# Arrow keys in both the normal and the application cursor mode of terminals.
+ARROWS = {
+    b"[A": "up", b"OA": "up", b"[B": "down", b"OB": "down",
+    b"[C": "right", b"OC": "right", b"[D": "left", b"OD": "left",
+}  # fmt: skip
+CHOICES: tuple[Answer, ...] = ("yes", "no", "unknown")
 
 
-def _drain(fd: int) -> None:
+def _drain(fd: int) -> bytes:
     """Read whatever follows at once (an escape sequence arrives in one burst)."""
     import select
 
+    data = b""
     while select.select([fd], [], [], 0.03)[0]:
-        if not os.read(fd, 16):
-            return
+        chunk = os.read(fd, 16)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def _utf8_rest(fd: int, lead: int) -> bytes:
@@ -69,7 +81,8 @@ class KeyReader:
             return False
 
     def key(self) -> str:
-        """The next key, lower-case; an escape sequence (arrow keys...) comes back as ESC.
+        """The next key, lower-case: a character, ENTER, an arrow ("up", "down", "left",
+        "right"), or ESC for any other escape sequence.
 
         Raises EOFError at the end of input (Ctrl-D); Ctrl-C raises KeyboardInterrupt as usual.
         """
@@ -78,7 +91,7 @@ class KeyReader:
             if not line:
                 raise EOFError
             text = line.strip().lower()
-            return WORDS.get(text, text)
+            return WORDS.get(text, text) if text else ENTER
         import termios
         import tty
 
@@ -93,10 +106,9 @@ class KeyReader:
                 if not first or first == b"\x04":
                     raise EOFError
                 if first in (b"\r", b"\n"):
-                    continue
+                    return ENTER
                 if first == b"\x1b":
-                    _drain(fd)  # the rest of an arrow key's escape sequence
-                    return "\x1b"
+                    return ARROWS.get(_drain(fd), "\x1b")
                 data = first + _utf8_rest(fd, first[0])
                 return data.decode("utf-8", errors="replace").lower()
         finally:
@@ -246,13 +258,36 @@ class Session:
         return self._submit(state)
 
     def _ask(self, finding: Finding, number: str) -> Answer | None:
-        """One finding until a valid key: an answer, or None for back."""
+        """One finding until a valid key: an answer, or None for back.
+
+        A key answers at once; the arrow keys move a highlighted choice that Enter confirms.
+        """
+        # The prompt line stays short so that redrawing it in place never wraps.
+        prompt = PROMPT
         while True:
             self.console.print(f"{number}[bold]{escape(finding.question)}[/]")
             if finding.help:
                 self.console.print(f"  [dim]{escape(finding.help)}[/]")
-            self.console.print(f"  {escape(KEY_HINT)}  > ", end="")
-            key = self.keys.key()
+            self.console.print(f"  [dim]{escape(KEY_HINT)}[/]", soft_wrap=True)
+            self.console.print(prompt, end="")
+            selected: int | None = None
+            while True:
+                key = self.keys.key()
+                if key in ("up", "down", "left", "right"):
+                    step = -1 if key in ("up", "left") else 1
+                    if selected is None:  # the first arrow picks the first (or last) choice
+                        selected = 0 if step > 0 else len(CHOICES) - 1
+                    else:
+                        selected = (selected + step) % len(CHOICES)
+                    self._redraw(prompt, f"<{ANSWER_LABEL[CHOICES[selected]]}>  Enter to choose")
+                    continue
+                if key == ENTER:
+                    if selected is None:
+                        continue  # a stray Enter (e.g. after a key that already answered)
+                    self._redraw(prompt, ANSWER_LABEL[CHOICES[selected]])
+                    self.console.print()
+                    return CHOICES[selected]
+                break
             if key == BACK_KEY or key == "back":
                 self.console.print("back")
                 return None
@@ -260,8 +295,13 @@ class Session:
             if value is not None:
                 self.console.print(ANSWER_LABEL[value])
                 return value
-            shown = "an arrow or escape key" if key == "\x1b" else repr(key)
+            shown = "the Escape key" if key == "\x1b" else repr(key)
             self.console.print(f"\n[yellow]{escape(shown)} is not an answer. {INVALID_HINT}[/]")
+
+    def _redraw(self, prompt: str, text: str) -> None:
+        """Rewrite the prompt line in place (carriage return, then padding over the old text)."""
+        self.console.file.write(f"\r{prompt}{text:<32}\r{prompt}{text}")
+        self.console.file.flush()
 
     def _submit(self, state: services.AssessmentState) -> services.AssessmentState:
         if not self.pending:

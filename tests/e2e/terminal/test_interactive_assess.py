@@ -16,7 +16,7 @@ import pexpect
 FIRST_RED_FLAG = "Do you have a fever or chills, or feel generally unwell?"
 CANNOT_BEAR_WEIGHT = "Are you unable to put weight on the leg or to take four steps?"
 SECOND_SCREEN_FIRST = "Any numbness around the genitals or back passage"
-PROMPT = r"\(Ctrl-C: save, stop\)  > "
+PROMPT = r"\(Ctrl-C: save, stop\)\r?\n  > "
 Spawn = Callable[..., pexpect.spawn]
 Stored = Callable[[str], dict[str, Any]]
 
@@ -154,8 +154,8 @@ def test_invalid_key_gets_a_hint_and_the_same_question(spawn: Spawn, stored: Sto
     child.expect(r"'x' is not an answer\. Please press y \(yes\), n \(no\), d or \? \(don't know\)")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
     child.expect(PROMPT)
-    child.send("\x1b[A")  # the up-arrow key
-    child.expect("an arrow or escape key is not an answer")
+    child.send("\x1b")  # the Escape key alone
+    child.expect("the Escape key is not an answer")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
     child.expect(PROMPT)
     child.send("?")
@@ -298,3 +298,36 @@ def test_keys_typed_ahead_count_one_answer_each(spawn: Spawn, stored: Stored) ->
     child.expect(pexpect.EOF)
     values = [a["value"] for a in stored(ident)["answers"]]
     assert values == ["no", "no", "no", "unknown", "no"]
+
+
+def test_arrow_keys_move_the_choice_and_enter_confirms(spawn: Spawn, stored: Stored) -> None:
+    child = start(spawn)
+    ident = assessment_id(child)
+    child.expect(PROMPT)
+    child.send("\r")  # Enter with nothing chosen does nothing
+    child.send("\x1b[B")  # down: the first choice
+    child.expect("<yes> ")
+    child.send("\x1b[B")
+    child.expect("<no> ")
+    child.send("\x1b[B")
+    child.expect("<don't know> ")
+    child.send("\x1b[C")  # right wraps round to the first again
+    child.expect("<yes> ")
+    child.send("\x1b[A")  # up: back to the last
+    child.expect("<don't know> ")
+    child.send("\r")
+    child.expect(r"\(2/5\)")
+    child.expect(PROMPT)
+    child.send("\x1bOD")  # left, in application cursor mode: the last choice
+    child.expect("<don't know> ")
+    child.send("\x1bOD")
+    child.expect("<no> ")
+    child.send("\r")
+    child.expect(r"\(3/5\)")
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    assert [(a["finding_id"], a["value"]) for a in stored(ident)["answers"]] == [
+        ("rf_fever_unwell", "unknown"),
+        ("rf_hot_red_joint", "no"),
+    ]
