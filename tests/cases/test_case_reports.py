@@ -31,15 +31,12 @@ RAW: list[dict[str, object]] = [
 KNOWN_UNDER_TRIAGE: dict[str, str] = {
     "cr-fnsf-03": "only groin pain + no better with rest reported; no load-pain finding for rule R2",
     "cr-osf-01": "months of groin pain without a weight-bearing finding; R2 is not met",
-    "cr-osf-02": "groin + inner thigh only: adductor strain explains it; bone stress 10% pooled",
     "cr-osf-06": "sacral pain on weight bearing with the risk factors explicitly absent",
-    "cr-osf-10": "femoral shaft stress fracture felt at the OUTER hip (tendon picture)",
     "cr-sep-09": "afebrile hip infection first read as osteoarthritis (decisive finding absent)",
     "cr-avul-05": "chronic, insidious ischial avulsion that looks like hamstring tendinopathy",
     "cr-tt-02": "torsion felt as groin pain only, testicle not painful (decisive finding absent)",
     "cr-her-01": "obturator hernia: thigh pain in an 89-year-old, no lump, no vomiting reported",
     "cr-her-02": "strangulated obturator hernia: triaged urgent for weight loss, gold emergency",
-    "cr-ces-01": "cauda equina without reported saddle/bladder signs: urgent for weakness only",
 }
 
 

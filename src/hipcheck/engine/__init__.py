@@ -12,7 +12,7 @@ from hipcheck.engine.inference import contributions, posterior
 from hipcheck.engine.model import CompiledModel, EngineParams, compile_model
 from hipcheck.engine.questions import plan_next
 from hipcheck.engine.result import AssessmentResult, ConditionScore, Evidence
-from hipcheck.engine.triage import decide_triage, without_red_flag_yes
+from hipcheck.engine.triage import decide_triage
 
 __all__ = ["CompiledModel", "EngineParams", "assess", "compile_model", "count_questions"]
 
@@ -43,11 +43,7 @@ def assess(
     from the answers with `count_questions`.
     """
     post = posterior(model, evidence)
-    triage_evidence = without_red_flag_yes(model, evidence)
-    triage_probability = (
-        post.probability if triage_evidence is evidence else posterior(model, triage_evidence).probability
-    )
-    triage = decide_triage(model, evidence, triage_probability)
+    triage = decide_triage(model, evidence, post)
 
     probability = np.clip(post.probability, 0.0, 1.0).tolist()
     prior = np.clip(post.prior, 0.0, 1.0).tolist()

@@ -85,6 +85,26 @@ class Posterior:
     probability: FloatArray
     """(conditions,): after every known answer, normalised."""
     index: EvidenceIndex
+    log_score: FloatArray
+    """(conditions,): unnormalised log posterior (log prior + log LRs)."""
+    log_prior: FloatArray
+    """(conditions,): unnormalised log prior after age/sex modifiers."""
+
+
+def to_probability(model: CompiledModel, log_score: FloatArray, log_prior: FloatArray) -> FloatArray:
+    """Probabilities from log scores; `log_score` may be (conditions,) or (members, conditions)."""
+    if model.params.normalisation == "one_vs_rest":
+        # Each condition against "not this condition", with the general hip-pain population
+        # standing in for the rest: odds = prior odds x product of LRs. Does not sum to 1.
+        prior = normalise(log_prior)
+        prior_odds = np.log(prior) - np.log1p(-np.minimum(prior, 1 - 1e-12))
+        log_odds = prior_odds + (log_score - log_prior)
+        odds: FloatArray = 1.0 / (1.0 + np.exp(-log_odds))
+        return odds
+    shifted = log_score - log_score.max(axis=-1, keepdims=True)
+    weights = np.exp(shifted)
+    result: FloatArray = weights / weights.sum(axis=-1, keepdims=True)
+    return result
 
 
 def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
@@ -96,14 +116,13 @@ def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
         log_post = log_post + model.log_lr_yes[:, idx.yes].sum(axis=1)
     if idx.no.size:
         log_post = log_post + model.log_lr_no[:, idx.no].sum(axis=1)
-    prior = normalise(demographic)
-    if model.params.normalisation == "one_vs_rest":
-        # Each condition against "not this condition", with the general hip-pain population
-        # standing in for the rest: odds = prior odds x product of LRs. Does not sum to 1.
-        log_odds = np.log(prior) - np.log1p(-np.minimum(prior, 1 - 1e-12)) + (log_post - demographic)
-        probability: FloatArray = 1.0 / (1.0 + np.exp(-log_odds))
-        return Posterior(prior=prior, probability=probability, index=idx)
-    return Posterior(prior=prior, probability=normalise(log_post), index=idx)
+    return Posterior(
+        prior=normalise(demographic),
+        probability=to_probability(model, log_post, demographic),
+        index=idx,
+        log_score=log_post,
+        log_prior=demographic,
+    )
 
 
 def contributions(

@@ -110,6 +110,10 @@ class CompiledModel:
     reasons: dict[tuple[int, int, bool], Contribution]
     """(condition, finding, answered yes) -> the prepared reason (log LR and plain words)."""
     red_flag_findings: tuple[str, ...] = field(default=())
+    red_flag_set: frozenset[str] = field(default=frozenset())
+    bone_pools: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Default level -> must-not-miss bone injuries sharing it; triage compares their summed
+    probability with their smallest threshold (same action: stop running, imaging)."""
 
     def condition(self, index: int) -> Condition:
         return self.kb.conditions[self.condition_ids[index]]
@@ -211,6 +215,12 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
                     finding_id=fid, answer=answer, log_lr=value, text=text
                 )
 
+    pools: dict[str, list[int]] = {}
+    for ci, cid in enumerate(condition_ids):
+        cond = kb.conditions[cid]
+        if cond.must_not_miss and cond.return_to_run_group == "bone":
+            pools.setdefault(cond.default_triage.value, []).append(ci)
+
     return CompiledModel(
         kb=kb,
         params=params,
@@ -230,6 +240,8 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         finding_sex=tuple(kb.findings[f].sex for f in finding_ids),
         reasons=reasons,
         red_flag_findings=tuple(f for f in finding_ids if kb.findings[f].group == "red_flag"),
+        red_flag_set=frozenset(f for f in finding_ids if kb.findings[f].group == "red_flag"),
+        bone_pools={level: tuple(ids) for level, ids in pools.items() if len(ids) > 1},
     )
 
 

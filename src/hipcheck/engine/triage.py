@@ -1,23 +1,30 @@
 """Triage: red-flag rules first, then must-not-miss thresholds, escalations and the differential.
 
 The level is the highest of:
-1. every red-flag rule of the knowledge base whose findings (and age/sex) match — a floor;
+1. every red-flag rule of the knowledge base whose findings (and age/sex) match;
 2. every must-not-miss condition whose probability has reached its safety threshold;
 3. every condition escalation whose probability and findings are met;
 4. the differential's baseline: the highest default level whose conditions together hold at
    least `median_share` of the probability (the "median" urgency of the differential).
 
-Parts 2-4 read the posterior computed WITHOUT red-flag 'yes' answers: a red flag acts on triage
-only through its explicit rules, so answering yes to a red flag can never lower the level (it may
-shift probability away from another condition, but that part does not see it). Every instruction
-shown is text from the knowledge base; this module holds no medical wording.
+Red flags are a floor that no later answer lowers. Rules only read 'yes' answers, so they only
+ever add. For parts 2-4, each red-flag 'yes' is also read as if it had been 'no' (every
+combination), and the highest level wins: a red flag can shift probability away from another
+dangerous cause (e.g. calf swelling towards a clot, away from a stress fracture), but it can
+never talk triage down from where it stood without it. Because a posterior with an answer
+unknown is a weighted average of the posteriors with that answer yes and no, this makes "adding
+a red-flag answer never lowers triage" hold exactly. Every instruction shown is text from the
+knowledge base; this module holds no medical wording.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from hipcheck.engine.model import LEVELS, CompiledModel, FloatArray
+from hipcheck.engine.inference import Posterior, to_probability
+from hipcheck.engine.model import LEVELS, BoolArray, CompiledModel, FloatArray
 from hipcheck.engine.result import Evidence, Triage, TriageReason
 from hipcheck.knowledge.schema import RedFlagRule
 
@@ -42,13 +49,34 @@ def _yes_set(evidence: Evidence) -> frozenset[str]:
     return frozenset(f for f, a in evidence.answers.items() if a == "yes")
 
 
-def without_red_flag_yes(model: CompiledModel, evidence: Evidence) -> Evidence:
-    """The evidence with every red-flag 'yes' removed (for the probability part of triage)."""
-    red = set(model.red_flag_findings)
-    kept = {f: a for f, a in evidence.answers.items() if not (a == "yes" and f in red)}
-    if len(kept) == len(evidence.answers):
-        return evidence
-    return Evidence(age=evidence.age, sex=evidence.sex, answers=kept)
+_MAX_FLIPPED = 12
+"""Red-flag 'yes' answers read both ways (2**n combinations); any beyond are read as given."""
+
+
+@dataclass(frozen=True)
+class RedFlagFamily:
+    """Posteriors with each red-flag 'yes' read as given or as 'no', one row per combination."""
+
+    probability: FloatArray
+    """(members, conditions)"""
+    flipped: tuple[str, ...]
+    """The red-flag findings read both ways, in column order of `kept`."""
+    kept: BoolArray
+    """(members, flipped): True where the member keeps the runner's 'yes'."""
+
+
+def red_flag_family(model: CompiledModel, post: Posterior) -> RedFlagFamily:
+    red = [f for f in post.index.yes.tolist() if model.finding_ids[f] in model.red_flag_set]
+    red = red[:_MAX_FLIPPED]
+    if not red:
+        return RedFlagFamily(post.probability[None, :], (), np.ones((1, 0), dtype=np.bool_))
+    cols = np.array(red, dtype=np.int64)
+    kept = ((np.arange(2 ** len(red))[:, None] >> np.arange(len(red))[None, :]) & 1).astype(np.bool_)
+    delta = model.log_lr_yes[:, cols] - model.log_lr_no[:, cols]  # (C, k): yes instead of no
+    all_no = post.log_score - delta.sum(axis=1)
+    scores = all_no[None, :] + kept.astype(np.float64) @ delta.T
+    probability = to_probability(model, scores, post.log_prior)
+    return RedFlagFamily(probability, tuple(model.finding_ids[f] for f in red), kept)
 
 
 def _percent(p: float) -> str:
@@ -60,13 +88,12 @@ def _condition_instruction(model: CompiledModel, index: int) -> str:
     return f"{cond.see_whom.rstrip('.')}. When: {cond.see_when}"
 
 
-def decide_triage(model: CompiledModel, evidence: Evidence, probability: FloatArray) -> Triage:
-    """Triage level, instruction and reasons.
-
-    `probability` is the posterior of `without_red_flag_yes(model, evidence)`.
-    """
+def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> Triage:
+    """Triage level, instruction and reasons for the evidence and its posterior."""
     params = model.params
     yes = _yes_set(evidence)
+    family = red_flag_family(model, post)
+    highest = family.probability.max(axis=0)
     reasons: list[tuple[int, int, TriageReason, str]] = []  # (level rank, priority, reason, instruction)
 
     for rule in model.kb.red_flags.values():
@@ -78,7 +105,7 @@ def decide_triage(model: CompiledModel, evidence: Evidence, probability: FloatAr
 
     for ci, cid in enumerate(model.condition_ids):
         cond = model.condition(ci)
-        p = float(probability[ci])
+        p = float(highest[ci])
         if model.must_not_miss[ci] and p >= float(model.safety_threshold[ci]):
             level = cond.default_triage
             text = (
@@ -93,14 +120,38 @@ def decide_triage(model: CompiledModel, evidence: Evidence, probability: FloatAr
                 if not esc.if_present:
                     continue
                 needed = params.escalation_min_probability
-            if p < needed or not all(f in yes for f in esc.if_present):
+            if not all(f in yes for f in esc.if_present):
+                continue
+            # Members that read one of this escalation's own findings as 'no' do not count.
+            members = np.ones(family.kept.shape[0], dtype=np.bool_)
+            for f in esc.if_present:
+                if f in family.flipped:
+                    members &= family.kept[:, family.flipped.index(f)]
+            p_esc = float(family.probability[members, ci].max())
+            if p_esc < needed:
                 continue
             trigger = ", ".join(model.finding(f).question for f in esc.if_present if f in model.kb.findings)
-            text = f"{cond.name} ({_percent(p)} likely)" + (f" with: {trigger}" if trigger else "")
+            text = f"{cond.name} ({_percent(p_esc)} likely)" + (f" with: {trigger}" if trigger else "")
             reason = TriageReason(kind="escalation", id=cid, level=esc.level, text=text)
             reasons.append((esc.level.rank, 1, reason, esc.instruction))
 
-    base_rank, base_index = baseline_level(model, probability)
+    for members_idx in model.bone_pools.values():
+        total = float(family.probability[:, list(members_idx)].sum(axis=1).max())
+        threshold = float(model.safety_threshold[list(members_idx)].min())
+        if total < threshold:
+            continue
+        lead = max(members_idx, key=lambda i: float(highest[i]))
+        level = model.condition(lead).default_triage
+        ranked = sorted(members_idx, key=lambda i: -float(highest[i]))
+        names = " or ".join(model.condition(i).name for i in ranked if float(highest[i]) >= 0.01)
+        text = (
+            f"a bone injury ({names}) is {_percent(total)} likely in all, at or above the "
+            f"{_percent(threshold)} safety threshold"
+        )
+        reason = TriageReason(kind="must_not_miss", id=model.condition_ids[lead], level=level, text=text)
+        reasons.append((level.rank, 2, reason, _condition_instruction(model, lead)))
+
+    base_rank, base_index = baseline_level(model, family.probability)
     base_cond = model.condition(base_index)
     reasons.append(
         (
@@ -123,17 +174,19 @@ def decide_triage(model: CompiledModel, evidence: Evidence, probability: FloatAr
 
 def baseline_level(model: CompiledModel, probability: FloatArray) -> tuple[int, int]:
     """(level rank, condition index): the highest level L whose conditions (default >= L) hold at
-    least `median_share` of the probability, and the most likely condition with default L."""
+    least `median_share` of the probability in any row of `probability` (members x conditions),
+    and the most likely condition with default L in that row."""
     share = model.params.median_share
     # Shares of the differential (one-vs-rest probabilities need not sum to 1).
-    weights = probability / max(float(probability.sum()), 1e-12)
-    rank = 0
+    weights = probability / np.maximum(probability.sum(axis=1, keepdims=True), 1e-12)
+    rank, row = 0, 0
     for level in range(len(LEVELS) - 1, 0, -1):
-        if float(weights[model.default_level >= level].sum()) >= share:
-            rank = level
+        shares = weights[:, model.default_level >= level].sum(axis=1)
+        if float(shares.max()) >= share:
+            rank, row = level, int(np.argmax(shares))
             break
     at_level = np.flatnonzero(model.default_level == rank)
     if at_level.size == 0:
         at_level = np.flatnonzero(model.default_level >= rank)
-    best = int(at_level[np.argmax(probability[at_level])])
+    best = int(at_level[np.argmax(probability[row, at_level])])
     return rank, best
