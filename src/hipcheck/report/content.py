@@ -32,6 +32,9 @@ TOP_CAUSES_MIN = 3
 TOP_CAUSES_MAX = 8
 TOP_CAUSE_PROBABILITY = 0.02
 REASONS_PER_CAUSE = 4
+MIN_REASON_LOG_LR = math.log(1.1)
+"""Answers that moved a cause by less than a likelihood ratio of 1.1 either way are left out of
+its reasons: a list of 'LR 1' entries would hide the answers that mattered."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,7 @@ class Cause:
 
     @property
     def percent(self) -> str:
-        value = 100 * self.probability
-        return "<1%" if 0 < value < 0.5 else f"{value:.0f}%"
+        return percent_text(self.probability)
 
 
 @dataclass(frozen=True)
@@ -129,12 +131,23 @@ class Report:
         return self.causes[0] if self.causes else None
 
 
+def percent_text(probability: float) -> str:
+    """A probability as a whole percentage; a small non-zero one is "<1%", never "0%"."""
+    value = 100 * probability
+    return "<1%" if 0 < value < 0.5 else f"{value:.0f}%"
+
+
 def level_label(level: TriageLevel) -> str:
     return level.value.replace("_", " ").capitalize()
 
 
 def _reason(c: Contribution) -> Reason:
     return Reason(text=c.text, likelihood_ratio=math.exp(c.log_lr))
+
+
+def _reasons(contributions: Sequence[Contribution]) -> list[Reason]:
+    strong = [c for c in contributions if abs(c.log_lr) >= MIN_REASON_LOG_LR]
+    return [_reason(c) for c in strong[:REASONS_PER_CAUSE]]
 
 
 def _causes(conditions: Sequence[ConditionScore]) -> list[Cause]:
@@ -148,8 +161,8 @@ def _causes(conditions: Sequence[ConditionScore]) -> list[Cause]:
             probability=c.probability,
             prior=c.prior,
             must_not_miss=c.must_not_miss,
-            supporting=[_reason(x) for x in c.supporting[:REASONS_PER_CAUSE]],
-            conflicting=[_reason(x) for x in c.conflicting[:REASONS_PER_CAUSE]],
+            supporting=_reasons(c.supporting),
+            conflicting=_reasons(c.conflicting),
         )
         for c in top
     ]

@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hipcheck.report.content import Report, dose_text
+from hipcheck.report.content import Report, dose_text, percent_text
 from hipcheck.training.metrics import KM_PER_MILE
 
 ReportFormat = Literal["html", "pdf", "md"]
@@ -47,7 +47,7 @@ def _environment() -> Environment:
     env.filters["dose"] = dose_text
     env.filters["md"] = _md_cell
     env.filters["dist"] = _distance
-    env.filters["pct"] = lambda p: f"{100 * p:.0f}%"
+    env.filters["pct"] = percent_text
     return env
 
 
