@@ -180,3 +180,44 @@ def test_hard_cap_stops_the_interview(tiny: CompiledModel) -> None:
     result = assess(tiny, Evidence(age=30, sex="female"), questions_asked=25)
     assert result.should_stop and result.next_question is None
     assert result.stop_reason == "reached the limit of 25 questions"
+
+
+def test_a_red_flag_that_points_elsewhere_cannot_talk_triage_down() -> None:
+    data = tiny_kb_data()
+    data["findings"]["rf_calf"] = {
+        "id": "rf_calf",
+        "question": "Calf swollen?",
+        "group": "red_flag",
+        "base_rate": 0.01,
+    }
+    data["conditions"]["dvt"] = {
+        **data["conditions"]["gtps"],
+        "id": "dvt",
+        "name": "clot",
+        "default_triage": "see_clinician",
+        "prior_percent": 3,
+        "likelihoods": {"rf_calf": {"p": 0.99}},
+    }
+    data["red_flags"]["calf"] = {
+        **data["red_flags"]["fever"],
+        "id": "calf",
+        "name": "calf swelling",
+        "when": {"all_of": ["rf_calf"]},
+        "level": "see_clinician",
+        "instruction": "see a doctor today",
+    }
+    model = build_model(data)
+    groin = {"rf_fever": "no", "loc_groin": "yes", "loc_outer": "no"}
+    before = assess(model, Evidence(age=30, sex="female", answers=groin))  # type: ignore[arg-type]
+    assert before.triage.level == TriageLevel.urgent  # fnsf well above its 30% threshold
+    after = assess(model, Evidence(age=30, sex="female", answers={**groin, "rf_calf": "yes"}))  # type: ignore[arg-type]
+    # Taken at face value the clot explains most of it: weights gtps 60*.1*.1*.9*.01 = .0054,
+    # fnsf 30*.8*.8*.9*.01 = .1728, septic 10*.7*.5*.1*.01 = .0035, dvt 3*.5*.5*.9*.99 = .668,
+    # so fnsf is 20%, under its 30% threshold. Read as 'no', the calf answer leaves fnsf where it
+    # was, and that higher level stands.
+    assert after.conditions[0].id == "dvt"
+    fnsf = next(c for c in after.conditions if c.id == "fnsf")
+    assert fnsf.probability < 0.3
+    assert after.triage.level == TriageLevel.urgent
+    assert any(r.kind == "must_not_miss" and r.id == "fnsf" for r in after.triage.reasons)
+    assert any(r.kind == "red_flag" and r.id == "calf" for r in after.triage.reasons)
