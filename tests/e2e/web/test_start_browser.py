@@ -59,3 +59,22 @@ def test_phone_viewport_has_no_horizontal_scroll(phone_page, live_server, tmp_pa
     box = start.bounding_box()
     assert box is not None and box["height"] >= 44, "the Start button is too small to tap"
     phone_page.screenshot(path=str(tmp_path / "start-phone.png"), full_page=True)
+
+
+def test_focus_moves_to_the_new_page_heading(page, live_server) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_label("Your age in years").fill("44")
+    page.get_by_role("radio", name="Male", exact=True).check()
+    page.get_by_role("button", name="Start").click()
+    page.locator("#q-progress").wait_for()
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'")
+    assert page.evaluate("document.activeElement.id") == "q-title"
+
+
+def test_api_docs_render_offline(page, live_server) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(live_server.url + "/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert page.locator(".swagger-ui .opblock").count() >= 15
+    assert all(u.startswith(live_server.url) or u.startswith("data:") for u in requests), requests
