@@ -2,7 +2,7 @@
 
 Age and sex first, then whatever the engine asks next (the red-flag screens come first: the engine
 orders them). A screen is one finding or one group of findings the engine asks together; each is
-answered with y / n / d (or ?) and `b` goes back. Every finished screen is saved through
+answered with y / n / d (or ?), or with the arrow keys and Enter, and `b` goes back. Every finished screen is saved through
 `services` as one step, so `back` undoes a screen and nothing is lost on Ctrl-C. A "yes" to a
 warning sign is saved at once, so an emergency stops the assessment there and then, with the
 knowledge base's instruction in plain words. Rendering only: every decision comes from

@@ -124,6 +124,8 @@ def test_unwritable_output_paths(hipcheck: Hipcheck, stored: Stored, tmp_path: P
         hipcheck("report", stored.assessment_id, "-f", "html", "-o", str(tmp_path)), "is a directory"
     )
     _one_line_error(hipcheck("report", stored.assessment_id, "--format", "pdf"), "-o FILE.pdf")
+    if Path("/dev/full").exists():  # a device that refuses every write: the disk-full case
+        _one_line_error(hipcheck("report", stored.assessment_id, "-f", "md", "-o", "/dev/full"), "/dev/full")
     _one_line_error(hipcheck("report", stored.assessment_id, "--format", "docx"), "docx")
 
 
