@@ -37,6 +37,7 @@ def collect_report(
     plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
     diary = services.list_diary(uow=store, assessment_id=assessment_id)
     hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]
+    progress = services.progress(uow=store, model=model, assessment_id=assessment_id) if diary else None
     summary, _ = training_summary(store.session_factory, today=today, units=units)
     has_runs = summary.runs > 0
     return build_report(
@@ -48,4 +49,5 @@ def collect_report(
         training=summary if has_runs else None,
         training_chart_svg=render_chart(summary, "svg").decode("utf-8") if has_runs else None,
         today=today,
+        progress=progress,
     )

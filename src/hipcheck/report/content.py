@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hipcheck.care.diary import DiaryEntry
-from hipcheck.care.models import HagosResult, Plan
+from hipcheck.care.models import HagosResult, Plan, ProgressDecision
 from hipcheck.engine.result import ConditionScore, Contribution
 from hipcheck.knowledge.schema import Dose, KnowledgeBase, Source, TriageLevel
 from hipcheck.report.charts import pain_chart, pain_chart_svg
@@ -124,6 +124,7 @@ class Report:
     hagos: HagosTable | None
     training: TrainingView | None
     sources: list[SourceView]
+    progress: ProgressDecision | None = None
     not_a_diagnosis: str = NOT_A_DIAGNOSIS
 
     @property
@@ -235,8 +236,10 @@ def build_report(
     training: TrainingSummary | None,
     training_chart_svg: str | None,
     today: dt.date,
+    progress: ProgressDecision | None = None,
 ) -> Report:
-    """The report of one assessment; `training` is None when no runs are stored."""
+    """The report of one assessment; `training` is None when no runs are stored, `progress` is
+    the pain-monitoring decision for the next session (from the diary), when there is one."""
     result = state.result
     answers = [
         AnsweredQuestion(
@@ -275,6 +278,7 @@ def build_report(
         if training is None or training.runs == 0
         else TrainingView(summary=training, chart_svg=training_chart_svg),
         sources=_sources(kb, _cited_ids(kb, state, causes, plan)),
+        progress=progress,
     )
 
 

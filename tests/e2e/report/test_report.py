@@ -95,6 +95,7 @@ def test_markdown_report_to_standard_output(hipcheck: Hipcheck, stored: Stored) 
     # The diary days and the HAGOS row are tables, one row per entry.
     diary = md.split("## Pain diary", 1)[1].split("## HAGOS", 1)[0]
     assert len(re.findall(r"^\| \d{4}-\d{2}-\d{2} \|", diary, flags=re.M)) == 4
+    assert "**Next session by the pain-monitoring rules:**" in diary
     hagos = md.split("## HAGOS scores over time", 1)[1].split("##", 1)[0]
     assert len(re.findall(r"^\| \d{4}-\d{2}-\d{2} \|", hagos, flags=re.M)) == 1
     assert "4 runs in the last" in md
