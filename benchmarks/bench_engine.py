@@ -122,12 +122,12 @@ def main() -> None:
     gain_py = summary(timings(lambda: python_gains(model, probability.tolist(), candidates.tolist()), 300))
     rows.append(("information gain, all findings (numpy)", *gain_np, None))
     rows.append(("information gain, all findings (pure Python baseline)", *gain_py, gain_py[0] / gain_np[0]))
-    step = summary(timings(lambda: assess(model, evidence), 1000))
+    step = summary(timings(lambda: assess(model, evidence), 3000, warmup=300))
     rows.append(("next-question step: assess() after one answer", *step, None))
     interactive = summary(timings(lambda: run_interactive(model, case), 50, warmup=3))
     rows.append(("full interactive assessment (dev-002)", *interactive, None))
     with python_gains_in_engine():
-        step_py = summary(timings(lambda: assess(model, evidence), 300))
+        step_py = summary(timings(lambda: assess(model, evidence), 1000, warmup=100))
         interactive_py = summary(timings(lambda: run_interactive(model, case), 20, warmup=2))
     rows.insert(3, ("next-question step, pure-Python gain (baseline)", *step_py, step_py[0] / step[0]))
     rows.append(
