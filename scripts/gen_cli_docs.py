@@ -75,6 +75,12 @@ def render() -> str:
         "value) print one line starting with `error:` and exit non-zero (2 for bad input, 1 for "
         "an unknown id); an interrupted interactive assessment exits 130.",
         "",
+        "In the interactive `hipcheck assess` (no `--case`), answer each question with one key: "
+        "`y` yes, `n` no, `d` or `?` don't know, `b` back (undoes the previous question or "
+        "screen), or move with the arrow keys and press Enter. Warning signs come first; an "
+        "emergency stops the questions at once. Every answer is saved as you go: Ctrl-C stops "
+        "and prints the `hipcheck assess --resume ID` that continues where you left off.",
+        "",
     ]
     for path, command in commands:
         title = " ".join(("hipcheck", *path))
