@@ -157,7 +157,7 @@ def _evaluate(model: CompiledModel, evidence: Evidence) -> AssessmentResult:
 
 
 def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime) -> None:
-    row.result = result.model_dump(mode="json")
+    row.result = result.model_dump_json()
     row.triage_level = result.triage.level.value
     row.top_condition = result.conditions[0].id if result.conditions else None
     row.status = "complete" if result.should_stop else "in_progress"
@@ -188,7 +188,7 @@ def _state(row: AssessmentRow, result: AssessmentResult | None = None) -> Assess
         if row.result is None:  # pragma: no cover - every stored assessment has a result
             raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
         try:
-            result = AssessmentResult.model_validate(row.result)
+            result = AssessmentResult.model_validate_json(row.result)
         except ValidationError:
             raise StoreError(
                 f"assessment {row.id!r} was saved in a form this version of hipcheck cannot read; "

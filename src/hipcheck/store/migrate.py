@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from hipcheck.errors import StoreError
@@ -42,10 +42,40 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction for migrating.
+
+    On SQLite, foreign keys are off while migrating: batch mode rebuilds a table by copying it
+    and dropping the old one, and with foreign keys on, dropping `assessments` would cascade and
+    delete every answer, plan and diary entry. Afterwards the keys are checked and turned on again.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only outside a transaction
+            conn.commit()
+        try:
+            with conn.begin():
+                if sqlite:
+                    # pysqlite opens no transaction for DDL by itself: without this a failed
+                    # migration would leave half its changes behind.
+                    conn.exec_driver_sql("BEGIN")
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(f"a migration left {len(broken)} row(s) pointing at nothing")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind ``engine`` to ``revision`` in one transaction."""
     try:
-        with _config() as cfg, engine.begin() as conn:
+        with _config() as cfg, migration_connection(engine) as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as exc:
@@ -54,7 +84,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Migrate down to ``revision`` (``base`` empties the schema); for tests and repairs."""
-    with _config() as cfg, engine.begin() as conn:
+    with _config() as cfg, migration_connection(engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 

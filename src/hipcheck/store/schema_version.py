@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def schema_is_current(engine: Engine) -> bool:

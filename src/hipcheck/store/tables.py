@@ -58,8 +58,9 @@ class AssessmentRow(Base):
     # Copied from the result so `history` can list without parsing JSON.
     triage_level: Mapped[str | None] = mapped_column(String(16), default=None)
     top_condition: Mapped[str | None] = mapped_column(String(64), default=None)
-    # Deferred: answering rewrites the result without reading the old one (it is the largest column).
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None, deferred=True)
+    # The engine's result as pydantic's JSON text (it grows to a few hundred KB: writing it straight
+    # from the model is much faster than through a dict). Deferred: answering replaces it unread.
+    result: Mapped[str | None] = mapped_column(Text, default=None, deferred=True)
     revision: Mapped[int] = mapped_column(
         Integer, default=1, server_default="1", doc="goes up by one with every stored result"
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 import hipcheck.store.activities
 import hipcheck.store.tables  # noqa: F401  (registers every table on Base.metadata)
@@ -118,7 +120,7 @@ def test_upgrading_a_used_database_keeps_its_rows(database_url: str) -> None:
             conn.execute(
                 text(
                     "INSERT INTO assessments (id, age, sex, status, created_at, updated_at, result) "
-                    "VALUES ('old1', 40, 'male', 'complete', :t, :t, NULL)"
+                    "VALUES ('old1', 40, 'male', 'complete', :t, :t, '{\"triage\": {\"level\": \"urgent\"}}')"
                 ),
                 {"t": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},
             )
@@ -132,7 +134,26 @@ def test_upgrading_a_used_database_keeps_its_rows(database_url: str) -> None:
         migrate.upgrade(engine)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT age, revision FROM assessments")).all() == [(40, 1)]
+            stored = conn.execute(text("SELECT result FROM assessments")).scalar()
+            assert json.loads(stored) == {"triage": {"level": "urgent"}}
             # The old plan belongs to the assessment's current revision, so it is still shown.
             assert conn.execute(text("SELECT assessment_revision FROM plans")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_migration_that_fails_half_way_changes_nothing(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        migrate.upgrade(engine, "0001")
+        with pytest.raises(SQLAlchemyError), migrate.migration_connection(engine) as conn:
+            conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
+            conn.execute(text("DELETE FROM assessments"))
+            conn.execute(text("CREATE TABLE half_done (x INTEGER)"))  # fails: already there
+        assert "half_done" not in inspect(engine).get_table_names()
+        assert migrate.current_revision(engine) == "0001"
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()

@@ -165,7 +165,7 @@ def test_assess_case_stores_answers_result_and_plan_together(store: Store, model
 def test_an_unreadable_stored_result_is_a_store_error_not_a_crash(store: Store, model: CompiledModel) -> None:
     aid = services.start_assessment(uow=store, model=model, age=30, sex="female").id
     with store() as uow:
-        uow.assessments.get(aid).result = {"written_by": "an older hipcheck"}
+        uow.assessments.get(aid).result = '{"written_by": "an older hipcheck"}'
         uow.commit()
     with pytest.raises(StoreError, match="cannot read"):
         services.get_assessment(uow=store, assessment_id=aid)

@@ -48,11 +48,12 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
+    from hipcheck.store.migrate import migration_connection
+
     engine = create_store_engine(_url())
     try:
-        with engine.connect() as conn:
+        with migration_connection(engine) as conn:
             _run(conn)
-            conn.commit()
     finally:
         engine.dispose()
 
