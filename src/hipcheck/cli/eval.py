@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hipcheck.cli.app import app
-from hipcheck.engine.evaluate import EvalReport, evaluate, parse_cases
+from hipcheck.engine.evaluate import CaseOutcome, EvalReport, evaluate, parse_cases
 from hipcheck.errors import CaseFileError
 
 
@@ -47,25 +47,28 @@ def _render(report: EvalReport, console: Console, worst: int) -> None:
         confusion.add_row(gold, *[str(row.get(level, 0)) for level in levels])
     console.print(confusion)
 
-    graded = [o for o in report.outcomes if o.gold is not None]
-    graded.sort(
-        key=lambda o: (
-            -(o.gold is not None and o.triage < o.gold.triage),
-            -(o.rank or 99),
-            o.id,
-        )
+    def under(o: CaseOutcome) -> bool:
+        return o.gold is not None and o.gold.triage is not None and o.triage < o.gold.triage
+
+    def off(o: CaseOutcome) -> bool:
+        wrong_triage = o.gold is not None and o.gold.triage is not None and o.triage != o.gold.triage
+        return (o.rank is not None and o.rank > 1) or wrong_triage
+
+    bad = sorted(
+        (o for o in report.outcomes if o.gold is not None and off(o)),
+        key=lambda o: (-under(o), -(o.rank or 0), o.id),
     )
-    bad = [o for o in graded if (o.rank or 99) > 1 or (o.gold is not None and o.triage != o.gold.triage)]
     if not bad:
         console.print("every case: gold condition ranked first and triage exact")
         return
     console.print(f"[bold]worst cases[/] (up to {worst}):")
     for o in bad[:worst]:
         assert o.gold is not None
-        flag = " [bold red]UNDER-TRIAGED[/]" if o.triage < o.gold.triage else ""
+        flag = " [bold red]UNDER-TRIAGED[/]" if under(o) else ""
+        gold_triage = o.gold.triage.value if o.gold.triage else "not given"
+        cause = f"gold {o.gold.condition} ranked {o.rank}; " if o.gold.condition else ""
         console.print(
-            f"  {o.id}: gold {o.gold.condition} ranked {o.rank}; "
-            f"triage {o.triage.value} (gold {o.gold.triage.value}){flag}",
+            f"  {o.id}: {cause}triage {o.triage.value} (gold {gold_triage}){flag}",
             highlight=False,
         )
         top3 = " · ".join(f"{c} {100 * p:.0f}%" for c, p in zip(o.top3, o.probabilities, strict=False))

@@ -27,8 +27,10 @@ class _Frozen(BaseModel):
 
 
 class Gold(_Frozen):
-    condition: str
-    triage: TriageLevel
+    """The expected answer; a case file may give the cause, the triage level, or both."""
+
+    condition: str | None = None
+    triage: TriageLevel | None = None
 
 
 class Case(_Frozen):
@@ -95,16 +97,21 @@ def parse_case(raw: object, line: int, model: CompiledModel) -> Case:
     if raw_gold is not None:
         if not isinstance(raw_gold, dict):
             raise _fail(line, case_id, "'gold' must be an object with 'condition' and 'triage'", "gold")
-        condition = raw_gold.get("condition")
-        if condition not in model.condition_index:
-            raise _fail(line, case_id, f"unknown gold condition id '{condition}'", "gold.condition")
-        triage = raw_gold.get("triage")
-        if triage not in {level.value for level in TriageLevel}:
-            raise _fail(line, case_id, f"unknown gold triage level '{triage}'", "gold.triage")
         extra_gold = sorted(set(raw_gold) - {"condition", "triage"})
         if extra_gold:
             raise _fail(line, case_id, f"unknown field 'gold.{extra_gold[0]}'", "gold")
-        gold = Gold(condition=str(condition), triage=TriageLevel(triage))
+        if "condition" not in raw_gold and "triage" not in raw_gold:
+            raise _fail(line, case_id, "'gold' needs a 'condition', a 'triage' or both", "gold")
+        condition = raw_gold.get("condition")
+        if "condition" in raw_gold and condition not in model.condition_index:
+            raise _fail(line, case_id, f"unknown gold condition id '{condition}'", "gold.condition")
+        triage = raw_gold.get("triage")
+        if "triage" in raw_gold and triage not in {level.value for level in TriageLevel}:
+            raise _fail(line, case_id, f"unknown gold triage level '{triage}'", "gold.triage")
+        gold = Gold(
+            condition=None if condition is None else str(condition),
+            triage=None if triage is None else TriageLevel(triage),
+        )
     return Case(
         id=case_id,
         age=age,
@@ -166,7 +173,7 @@ def run_interactive(model: CompiledModel, case: Case) -> tuple[AssessmentResult,
 
 def outcome(case: Case, result: AssessmentResult, questions: int | None) -> CaseOutcome:
     ids = [c.id for c in result.conditions]
-    rank = ids.index(case.gold.condition) + 1 if case.gold else None
+    rank = ids.index(case.gold.condition) + 1 if case.gold and case.gold.condition else None
     return CaseOutcome(
         id=case.id,
         gold=case.gold,
@@ -216,28 +223,30 @@ def evaluate(model: CompiledModel, cases: list[Case], mode: Mode = "static") -> 
             result, asked = run_interactive(model, case)
             outcomes.append(outcome(case, result, asked))
     graded = [o for o in outcomes if o.gold is not None]
-    n = len(graded)
-    top1 = sum(1 for o in graded if o.rank == 1)
-    top3 = sum(1 for o in graded if o.rank is not None and o.rank <= 3)
-    exact = sum(1 for o in graded if o.gold and o.triage == o.gold.triage)
-    under = [o.id for o in graded if o.gold and o.triage < o.gold.triage]
-    serious = [o for o in graded if o.gold and o.gold.triage >= TriageLevel.urgent]
+    # Ranking metrics over cases with a gold cause, triage metrics over cases with a gold level.
+    ranked = [o for o in graded if o.rank is not None]
+    triaged = [(o, o.gold.triage) for o in graded if o.gold is not None and o.gold.triage is not None]
+    n, n_triaged = len(ranked), len(triaged)
+    top1 = sum(1 for o in ranked if o.rank == 1)
+    top3 = sum(1 for o in ranked if o.rank is not None and o.rank <= 3)
+    exact = sum(1 for o, gold in triaged if o.triage == gold)
+    under = [o.id for o, gold in triaged if o.triage < gold]
+    serious = [o for o, gold in triaged if gold >= TriageLevel.urgent]
     flagged = sum(1 for o in serious if o.triage >= TriageLevel.urgent)
-    minor = [o for o in graded if o.gold and o.gold.triage == TriageLevel.self_care]
+    minor = [o for o, gold in triaged if gold == TriageLevel.self_care]
     kept = sum(1 for o in minor if o.triage == TriageLevel.self_care)
     confusion: dict[str, dict[str, int]] = {}
-    for o in graded:
-        assert o.gold is not None
-        row = confusion.setdefault(o.gold.triage.value, {})
+    for o, gold in triaged:
+        row = confusion.setdefault(gold.value, {})
         row[o.triage.value] = row.get(o.triage.value, 0) + 1
     questions = [o.questions for o in outcomes if o.questions is not None]
     return EvalReport(
         mode=mode,
-        cases=n,
+        cases=len(graded),
         top1=_share(top1, n) or 0.0,
         top3=_share(top3, n) or 0.0,
-        triage_exact=_share(exact, n) or 0.0,
-        triage_safe=_share(n - len(under), n) or 0.0,
+        triage_exact=_share(exact, n_triaged) or 0.0,
+        triage_safe=_share(n_triaged - len(under), n_triaged) or 0.0,
         under_triage=under,
         red_flag_sensitivity=_share(flagged, len(serious)),
         self_care_kept=_share(kept, len(minor)),

@@ -35,6 +35,8 @@ def line(**fields: object) -> str:
         (line(gold={"condition": "gtps", "triage": "soon"}), r"unknown gold triage level 'soon'"),
         (line(gold={"condition": "flu", "triage": "urgent"}), r"unknown gold condition id 'flu'"),
         (line(colour="red"), r"unknown field 'colour'"),
+        (line(gold={}), r"'gold' needs a 'condition', a 'triage' or both"),
+        (line(gold="gtps"), r"'gold' must be an object"),
         (line() + "\n" + line(), r"line 2, case 'c1': duplicate case id 'c1'"),
     ],
 )
@@ -106,3 +108,21 @@ def test_interactive_mode_asks_and_counts_questions(tiny: CompiledModel) -> None
     assert outcome.rank == 1
     assert outcome.triage == TriageLevel.urgent
     assert report.max_questions == outcome.questions
+
+
+def test_partial_gold_grades_only_what_it_gives(tiny: CompiledModel) -> None:
+    text = "\n".join(
+        [
+            line(id="a", present=["loc_outer", "lying_side"], gold={"condition": "gtps"}),
+            line(id="b", present=["rf_fever"], gold={"triage": "emergency"}),
+            line(id="c", present=["loc_outer"], gold={"condition": "fnsf", "triage": "self_care"}),
+        ]
+    )
+    report = evaluate(tiny, parse_cases(text, tiny), "static")
+    assert report.cases == 3
+    assert report.top1 == 0.5  # a right, c wrong; b has no gold cause
+    assert report.triage_exact == 1.0  # b emergency, c self_care; a has no gold level
+    assert report.red_flag_sensitivity == 1.0
+    assert report.confusion == {"emergency": {"emergency": 1}, "self_care": {"self_care": 1}}
+    ranks = {o.id: o.rank for o in report.outcomes}
+    assert ranks == {"a": 1, "b": None, "c": 2}
