@@ -173,6 +173,10 @@ def assess_command(
     if case is None:
         _run_interactive(resume, as_json)
         return
+    if resume is not None:
+        raise InvalidInput(
+            "--case starts a new assessment; it cannot be combined with --resume", field="resume"
+        )
     model = engine_model()
     parsed = first_case(case, model)
     with opened_store() as store:

@@ -144,3 +144,9 @@ def test_a_file_that_is_not_a_database_is_one_line(cli: Any, tmp_path: Path) -> 
     assert run.exit_code == 1
     assert run.stderr.strip() == "error: could not open the database: file is not a database"
     assert bogus.read_bytes().startswith(b"my training notes")
+
+
+def test_case_and_resume_together_are_refused(cli: Any, dev_cases: Path) -> None:
+    run = cli("assess", "--case", str(dev_cases), "--resume", "abc")
+    assert run.exit_code == 2 and "cannot be combined" in run.stderr
+    assert cli("history", "--json").json() == []
