@@ -1,15 +1,17 @@
 """Which question to ask next, and when to stop.
 
-Order: (1) the red-flag screen, one screen per `ask_group` of red-flag findings; (2) where it
-hurts, one screen per `ask_group` of location findings; (3) the single finding (or its ask group)
-with the highest expected value: the expected fall in entropy of the whole differential plus,
-weighted by `mnm_weight`, the expected fall in the yes/no entropy of each must-not-miss condition,
-so that dangerous causes are ruled in or out early. Everything is computed at once with numpy over
-findings x conditions.
+Order: (1) the red-flag screens, one per `ask_group` of red-flag findings; (2) where it hurts,
+one screen per `ask_group` of location findings; (3) safety completion: a finding (or an any-of
+group) that would fire a red-flag rule, or a likely condition's escalation, above the current
+level; (4) the screen with the highest expected value: per finding, the expected fall in entropy
+of the whole differential plus, weighted by `mnm_weight`, the expected fall in the yes/no entropy
+of each must-not-miss condition, so that dangerous causes are ruled in or out early — computed at
+once with numpy over findings x conditions and summed over each ask_group's unasked findings.
 
-Stop when the triage is already an emergency, when the top cause is confident and no
-must-not-miss condition is still open, when no question is worth asking, or at the hard cap.
-A finding that has been asked (even if answered 'unknown') is never asked again.
+Stop when the top cause is confident and no must-not-miss condition is still open, when no
+screen is worth asking, when everything has been asked, or at the hard cap. With an emergency
+triage only the red-flag and location screens are finished, then it stops. A finding that has
+been asked (even if answered 'unknown') is never asked again.
 """
 
 from __future__ import annotations
