@@ -127,11 +127,6 @@ def answer_text(question: str, answer: Answer) -> str:
     return f"{question.strip()} — {answer}"
 
 
-def _logit(p: FloatArray) -> FloatArray:
-    result: FloatArray = np.log(p) - np.log1p(-p)
-    return result
-
-
 def _shrink(p: float, base: float, weight: float) -> float:
     """Pull p toward base on the log-odds scale, keeping `weight` of the difference."""
     lp = float(np.log(p) - np.log1p(-p))

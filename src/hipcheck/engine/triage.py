@@ -66,6 +66,11 @@ class RedFlagFamily:
 
 
 def red_flag_family(model: CompiledModel, post: Posterior) -> RedFlagFamily:
+    """Every combination of the red-flag 'yes' answers read as given or as 'no'.
+
+    Only the likelihood terms are swapped; a prior modifier keyed on a red-flag finding (the
+    knowledge base has none) would follow the answer as given.
+    """
     red = [f for f in post.index.yes.tolist() if model.finding_ids[f] in model.red_flag_set]
     red = red[:_MAX_FLIPPED]
     if not red:
