@@ -1,12 +1,12 @@
 """The interactive `hipcheck assess`: one screen at a time from the engine, answered by key.
 
-Age and sex first, then whatever the engine asks next (the red-flag screens come first: the engine
-orders them). A screen is one finding or one group of findings the engine asks together; each is
-answered with y / n / d (or ?), or with the arrow keys and Enter, and `b` goes back. Every finished screen is saved through
-`services` as one step, so `back` undoes a screen and nothing is lost on Ctrl-C. A "yes" to a
-warning sign is saved at once, so an emergency stops the assessment there and then, with the
-knowledge base's instruction in plain words. Rendering only: every decision comes from
-`services` (and through it the engine).
+Age and sex first, then whatever the engine asks next (the red-flag screens come first: the
+engine orders them). A screen is one finding or one group of findings the engine asks together;
+each is answered with y / n / d (or ?), or with the arrow keys and Enter, and `b` goes back.
+Every finished screen is saved through `services` as one step, so `back` undoes a screen and
+nothing is lost on Ctrl-C. A "yes" is saved at once, so an answer that makes the triage an
+emergency stops the assessment there and then, with the knowledge base's instruction in plain
+words. Rendering only: every decision comes from `services` (and through it the engine).
 """
 
 from __future__ import annotations
@@ -230,13 +230,15 @@ class Session:
         if question.reason:
             self.console.print(f"[dim]Why we ask: {escape(question.reason)}[/]")
         self.pending = {}
+        total = len(findings)
         index = 0
-        while index < len(findings):
+        start = 0  # the answers before `start` are saved already (a "yes" is saved at once)
+        while index < total:
             finding = findings[index]
-            number = f"({index + 1}/{len(findings)}) " if len(findings) > 1 else ""
+            number = f"({index + 1}/{total}) " if total > 1 else ""
             choice = self._ask(finding, number)
             if choice is None:
-                if index > 0:
+                if index > start:
                     index -= 1
                     self.pending.pop(findings[index].id, None)
                     self.console.print("Back one question.")
@@ -248,13 +250,20 @@ class Session:
                         "[yellow]This is the first question: there is nothing to go back to.[/]"
                     )
                     continue
-                self.console.print("Back to the previous screen; its answers are undone.")
+                undone = "the answers up to your last yes" if start else "the previous screen"
+                self.console.print(f"Back: {undone} undone; the engine asks again from there.")
                 return state
             self.pending[finding.id] = choice
             index += 1
-            # A "yes" to a warning sign is saved at once: if it means an emergency, stop here.
-            if choice == "yes" and finding.group == "red_flag":
-                return self._submit(state)
+            if choice == "yes" and index < total:
+                # A "yes" is saved at once, so an answer that makes this an emergency stops the
+                # questions there and then. The screen goes on only if the engine still asks the rest.
+                state = self._submit(state)
+                rest = {f.id for f in findings[index:]}
+                asked_next = state.result.next_question
+                if self._finished(state) or asked_next is None or set(asked_next.finding_ids) != rest:
+                    return state
+                start = index
         return self._submit(state)
 
     def _ask(self, finding: Finding, number: str) -> Answer | None:

@@ -117,7 +117,7 @@ def test_back_within_a_screen_and_to_the_previous_screen(spawn: Spawn, stored: S
     child.expect(re.escape(SECOND_SCREEN_FIRST))
     child.expect(PROMPT)
     child.send("b")
-    child.expect("Back to the previous screen")
+    child.expect("Back: the previous screen undone")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
     assert stored(ident)["answers"] == []
     # Answer the first screen differently; the new answers are what is stored.
@@ -331,3 +331,25 @@ def test_arrow_keys_move_the_choice_and_enter_confirms(spawn: Spawn, stored: Sto
         ("rf_fever_unwell", "unknown"),
         ("rf_hot_red_joint", "no"),
     ]
+
+
+def test_a_yes_is_saved_at_once_and_the_screen_goes_on(spawn: Spawn, stored: Stored) -> None:
+    """A warning sign that is not an emergency (hot, red joint: urgent) keeps the screen going;
+    `back` right after it undoes the answers up to that yes."""
+    child = start(spawn)
+    ident = assessment_id(child)
+    child.expect(PROMPT)
+    child.send("n")
+    child.expect(PROMPT)
+    child.send("y")  # hot, red and swollen
+    child.expect(r"\(3/5\) " + re.escape(CANNOT_BEAR_WEIGHT))
+    child.expect(PROMPT)
+    saved = {a["finding_id"]: a["value"] for a in stored(ident)["answers"]}
+    assert saved == {"rf_fever_unwell": "no", "rf_hot_red_joint": "yes"}
+    child.send("b")
+    child.expect("Back: the answers up to your last yes undone")
+    child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
+    child.expect(PROMPT)
+    assert stored(ident)["answers"] == []
+    child.sendintr()
+    child.expect(pexpect.EOF)
