@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         default="info", description="Log level of `hipcheck serve`."
     )
     access_log: bool = Field(default=True, description="Whether `hipcheck serve` logs each request.")
+    web_threads: int = Field(
+        default=8, ge=1, le=200, description="Worker threads of the web app for database and engine work."
+    )
 
     @field_validator("database_url")
     @classmethod

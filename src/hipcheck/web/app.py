@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -33,6 +34,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Requests that touch the engine or the store run in worker threads. They hold the GIL for
+        # most of their time, so more threads than a few per CPU add memory (each holds a whole
+        # assessment result in flight), not throughput.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         # Load the knowledge base and open the store before the first request, so a broken
         # knowledge base or an unreachable database stops `hipcheck serve` at once, with its message.
         await run_in_threadpool(model_of, app.state)
