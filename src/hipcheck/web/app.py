@@ -21,6 +21,7 @@ from hipcheck.config import Settings
 from hipcheck.web.deps import close, model_of, store_of
 from hipcheck.web.errors import install_error_handlers
 from hipcheck.web.render import STATIC_DIR, make_templates
+from hipcheck.web.security import CrossSiteWriteGuard
 
 API_DESCRIPTION = (
     "hipcheck's JSON API: start an assessment, answer questions, read triage, the ranked causes "
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = make_templates()
 
     install_error_handlers(app)
+    app.add_middleware(CrossSiteWriteGuard)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -63,3 +63,23 @@ def test_wrong_method_is_405_in_the_error_shape(tmp_path: Path) -> None:
     r = _app(tmp_path).put("/api/v1/health")
     assert r.status_code == 405
     assert set(r.json()) == {"code", "message", "field"}
+
+
+def test_cross_site_writes_are_refused(sqlite_client: TestClient) -> None:
+    evil = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
+    r = sqlite_client.post("/api/v1/assessments", json={"age": 30, "sex": "male"}, headers=evil)
+    assert r.status_code == 403
+    assert r.json()["code"] == "forbidden"
+    page = sqlite_client.post(
+        "/assessments", data={"age": "30", "sex": "male"}, headers={"Origin": "http://evil.example"}
+    )
+    assert page.status_code == 403
+    assert sqlite_client.get("/api/v1/assessments").json() == [], "nothing was stored"
+    # The app's own pages and non-browser clients still work.
+    same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    assert (
+        sqlite_client.post("/api/v1/assessments", json={"age": 30, "sex": "male"}, headers=same).status_code
+        == 201
+    )
+    assert sqlite_client.post("/api/v1/assessments", json={"age": 30, "sex": "male"}).status_code == 201
+    assert sqlite_client.get("/api/v1/health", headers=evil).status_code == 200, "reads are not writes"
