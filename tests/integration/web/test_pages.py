@@ -191,7 +191,13 @@ def test_diary_form_adds_a_point_to_the_chart(sqlite_client: TestClient) -> None
     assert len(rows) == 1 and rows[0].find_all("td")[1].get_text() == "5"
     bad = sqlite_client.post(f"/assessments/{aid}/diary", data={"day": today, "pain_rest": "12"})
     assert bad.status_code == 422
-    assert soup_of(bad).find(class_="error-field").get_text() == "pain_rest"
+    panel = soup_of(bad).find(id="diary-panel")
+    assert panel.find(id="diary-error")["role"] == "alert", "the error shows inside the swapped panel"
+    assert panel.find(class_="error-field").get_text() == "pain_rest"
+    future = (dt.datetime.now().astimezone().date() + dt.timedelta(days=2)).isoformat()
+    bad = sqlite_client.post(f"/assessments/{aid}/diary", data={"day": future, "pain_rest": "2"})
+    assert bad.status_code == 422
+    assert "future" in soup_of(bad).find(id="diary-error").get_text()
 
 
 def test_hagos_page(sqlite_client: TestClient) -> None:

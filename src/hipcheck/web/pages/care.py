@@ -12,9 +12,11 @@ from starlette.datastructures import FormData
 
 from hipcheck import services
 from hipcheck.care.models import PlanOptions
-from hipcheck.errors import InvalidInput
+from hipcheck.engine import CompiledModel
+from hipcheck.errors import Conflict, HipcheckError, InvalidInput
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.report.charts import pain_chart
+from hipcheck.store.unit_of_work import Store
 from hipcheck.web.deps import ModelDep, StoreDep
 from hipcheck.web.pages.assessment import see_other
 from hipcheck.web.render import render
@@ -75,6 +77,16 @@ async def plan_update(request: Request, assessment_id: str, store: StoreDep, mod
 
 @router.get("/diary")
 def diary_page(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    return _diary(request, assessment_id, store, model)
+
+
+def _diary(
+    request: Request,
+    assessment_id: str,
+    store: Store,
+    model: CompiledModel,
+    error: HipcheckError | None = None,
+) -> Response:
     entries = services.list_diary(uow=store, assessment_id=assessment_id)
     decision = services.progress(uow=store, model=model, assessment_id=assessment_id) if entries else None
     today = _today()
@@ -88,12 +100,23 @@ def diary_page(request: Request, assessment_id: str, store: StoreDep, model: Mod
             "decision": decision,
             "today": today,
             "has_today": any(e.day == today for e in entries),
+            "error": error,
         },
+        status_code=error.http_status if error else 200,
     )
 
 
 @router.post("/diary")
 async def diary_add(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+    try:
+        await _save_diary(request, assessment_id, store, model)
+    except (InvalidInput, Conflict) as exc:
+        # Shown inside the diary panel (the form swaps only that panel), values kept by the browser.
+        return await run_in_threadpool(_diary, request, assessment_id, store, model, exc)
+    return see_other(f"/assessments/{assessment_id}/diary")
+
+
+async def _save_diary(request: Request, assessment_id: str, store: Store, model: CompiledModel) -> None:
     form = await request.form()
     raw_day = str(form.get("day", "") or "").strip()
     try:
@@ -126,7 +149,6 @@ async def diary_add(request: Request, assessment_id: str, store: StoreDep, model
             assessment_id=assessment_id,
             entry={"day": day, **values},
         )
-    return see_other(f"/assessments/{assessment_id}/diary")
 
 
 @router.get("/hagos")
