@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     )
     access_log: bool = Field(default=True, description="Whether `hipcheck serve` logs each request.")
     web_threads: int = Field(
-        default=8, ge=1, le=200, description="Worker threads of the web app for database and engine work."
+        default=4, ge=1, le=200, description="Worker threads of the web app for database and engine work."
     )
 
     @field_validator("database_url")
