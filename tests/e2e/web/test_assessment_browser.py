@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from hipcheck.knowledge.load import load_knowledge_base
@@ -207,6 +208,11 @@ def test_phone_viewport_works_through_the_pages(phone_page, live_server, tmp_pat
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name}: {overflow}px wider than the phone"
     run_to_result(page, case)
+    # scores in the HAGOS history table, which has a column per subscale
+    items = [i["id"] for i in httpx.get(live_server.url + "/api/v1/hagos/questionnaire").json()["items"]]
+    url = f"{live_server.url}/api/v1/assessments/{aid}/hagos"
+    scores = httpx.post(url, json={"responses": dict.fromkeys(items, 1)})
+    assert scores.status_code == 201
     for path in ("result", "plan", "diary", "hagos"):
         page.goto(f"{live_server.url}/assessments/{aid}/{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
