@@ -556,6 +556,14 @@ def edit_diary_entry(
     return entry
 
 
+def delete_diary_entry(*, uow: UnitOfWorkFactory, assessment_id: str, day: dt.date) -> None:
+    """Delete the diary entry of `day`; NotFound (404) for an unknown assessment or day."""
+    with uow() as tx:
+        tx.assessments.get(assessment_id, with_result=False)
+        tx.diary.delete(assessment_id, day)
+        tx.commit()
+
+
 def list_diary(*, uow: UnitOfWorkFactory, assessment_id: str) -> list[DiaryEntry]:
     """The diary of an assessment, oldest day first."""
     with uow() as tx:

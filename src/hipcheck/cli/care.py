@@ -26,7 +26,7 @@ from hipcheck.care.progress import PHASES, phase_for_level
 from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
 from hipcheck.cli.runtime import engine_model, opened_store, read_json_file, write_text_file
-from hipcheck.errors import InvalidInput
+from hipcheck.errors import InvalidInput, NotFound
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos
 
@@ -373,6 +373,26 @@ def diary_edit(
             uow=store, model=model, assessment_id=assessment_id, day=parsed, changes=changes
         )
     _console().print(f"Updated the diary entry for {entry.day.isoformat()}.")
+
+
+@diary_app.command("delete")
+def diary_delete(
+    assessment_id: AssessmentId,
+    day: Annotated[str, typer.Argument(help="The day of the entry to delete (YYYY-MM-DD).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete the entry of a day (asks first unless --yes)."""
+    parsed = _parse_day(day)
+    assert parsed is not None
+    with opened_store() as store:
+        if not any(e.day == parsed for e in services.list_diary(uow=store, assessment_id=assessment_id)):
+            raise NotFound(
+                f"no diary entry on {parsed.isoformat()} for assessment {assessment_id!r}", field="date"
+            )
+        if not yes:
+            typer.confirm(f"Delete the diary entry of {parsed.isoformat()}?", abort=True)
+        services.delete_diary_entry(uow=store, assessment_id=assessment_id, day=parsed)
+    _console().print(f"Deleted the diary entry for {parsed.isoformat()}.")
 
 
 @diary_app.command("list")

@@ -133,6 +133,11 @@ class DiaryRepository:
             )
         return row
 
+    def delete(self, assessment_id: str, day: date) -> None:
+        """Delete the entry of `day`; NotFound when there is none."""
+        self.session.delete(self.get(assessment_id, day))
+        self.session.flush()
+
     def entries(self, assessment_id: str) -> list[DiaryEntryRow]:
         """Oldest first, as a diary reads."""
         return list(

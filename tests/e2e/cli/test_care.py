@@ -90,6 +90,35 @@ def test_diary_add_list_edit_and_conflict(cli: Any, assessment: dict[str, Any]) 
     assert table.exit_code == 0 and yesterday in table.stdout
 
 
+def test_diary_delete_asks_first_and_removes_only_that_day(cli: Any, assessment: dict[str, Any]) -> None:
+    aid = assessment["id"]
+    today = _today()
+    days = [(today - dt.timedelta(days=n)).isoformat() for n in (2, 1)]
+    for day in days:
+        assert cli("diary", "add", aid, "--date", day, "--rest", "2").exit_code == 0
+
+    kept = cli("diary", "delete", aid, days[0], input="n\n")
+    assert kept.exit_code != 0 and f"Delete the diary entry of {days[0]}?" in kept.stdout
+    assert [e["day"] for e in cli("diary", "list", aid, "--json").json()] == days
+
+    confirmed = cli("diary", "delete", aid, days[0], input="y\n")
+    assert confirmed.exit_code == 0, confirmed.stderr
+    assert f"Deleted the diary entry for {days[0]}" in confirmed.stdout
+    assert [e["day"] for e in cli("diary", "list", aid, "--json").json()] == days[1:]
+
+    assert cli("diary", "delete", aid, days[1], "--yes").exit_code == 0
+    assert cli("diary", "list", aid, "--json").json() == []
+
+
+def test_diary_delete_of_a_day_without_an_entry_is_one_line(cli: Any, assessment: dict[str, Any]) -> None:
+    run = cli("diary", "delete", assessment["id"], "2026-01-05", "--yes")
+    assert run.exit_code != 0
+    assert "no diary entry on 2026-01-05" in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    unknown = cli("diary", "delete", "nope", "2026-01-05", "--yes")
+    assert unknown.exit_code != 0 and "nope" in unknown.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

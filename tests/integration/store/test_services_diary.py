@@ -118,6 +118,28 @@ def test_diary_of_an_unknown_assessment_is_not_found(store: Store, model: Compil
         _add(store, model, "nope", day="2026-03-09", pain_rest=2)
 
 
+def test_deleting_an_entry_removes_that_day_only_and_the_day_can_be_added_again(
+    store: Store, model: CompiledModel, assessment_id: str
+) -> None:
+    _add(store, model, assessment_id, day="2026-03-08", pain_rest=4)
+    kept = _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
+    services.delete_diary_entry(uow=store, assessment_id=assessment_id, day=dt.date(2026, 3, 8))
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == [kept]
+    again = _add(store, model, assessment_id, day="2026-03-08", pain_rest=1)
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == [again, kept]
+
+
+def test_deleting_a_missing_entry_is_not_found_and_changes_nothing(
+    store: Store, model: CompiledModel, assessment_id: str
+) -> None:
+    kept = _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
+    with pytest.raises(NotFound, match="2026-03-07"):
+        services.delete_diary_entry(uow=store, assessment_id=assessment_id, day=dt.date(2026, 3, 7))
+    with pytest.raises(NotFound):
+        services.delete_diary_entry(uow=store, assessment_id="nope", day=dt.date(2026, 3, 9))
+    assert services.list_diary(uow=store, assessment_id=assessment_id) == [kept]
+
+
 def test_deleting_the_assessment_deletes_its_diary(
     store: Store, model: CompiledModel, assessment_id: str
 ) -> None:

@@ -37,6 +37,16 @@ def test_diary_crud(client: TestClient, api: Any) -> None:
     assert client.get(f"{base}/{_day(2)}").json()["pain_next_morning"] == 1
     assert client.get(f"{base}/{_day(5)}").status_code == 404
 
+    deleted = client.delete(f"{base}/{_day(2)}")
+    assert deleted.status_code == 204
+    assert [e["day"] for e in client.get(base).json()] == [_day(1)]
+    assert client.get(f"{base}/{_day(2)}").status_code == 404
+    missing = client.delete(f"{base}/{_day(2)}")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found" and _day(2) in missing.json()["message"]
+    assert client.delete(f"/api/v1/assessments/nope/diary/{_day(1)}").status_code == 404
+    assert [e["day"] for e in client.get(base).json()] == [_day(1)]
+
 
 def test_diary_rejects_bad_entries_naming_the_field(client: TestClient, api: Any) -> None:
     aid = api.start()["id"]

@@ -200,6 +200,29 @@ def test_diary_form_adds_a_point_to_the_chart(sqlite_client: TestClient) -> None
     assert "future" in soup_of(bad).find(id="diary-error").get_text()
 
 
+def test_diary_entry_is_deleted_from_the_diary_page(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client)
+    today = dt.datetime.now().astimezone().date()
+    days = [(today - dt.timedelta(days=n)).isoformat() for n in (1, 0)]
+    for day, pain in zip(days, ("4", "2"), strict=True):
+        sqlite_client.post(f"/assessments/{aid}/diary", data={"day": day, "pain_rest": pain})
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}/diary"))
+    assert_accessible(soup)
+    row = soup.find(id="diary-entries").find("tr", attrs={"data-day": days[0]})
+    form = row.find("form")
+    assert days[0] in form["hx-confirm"], "the browser asks before deleting"
+    assert days[0] in form.find("button")["aria-label"]
+    r = sqlite_client.post(form["action"])
+    assert r.status_code == 200, "the redirect lands back on the diary"
+    soup = soup_of(r)
+    assert [tr["data-day"] for tr in soup.find(id="diary-entries").find("tbody").find_all("tr")] == [days[1]]
+    svg = soup.find("svg", class_="chart")
+    assert not svg.find("circle", attrs={"data-day": days[0]}), "the chart forgets the deleted day"
+    assert svg.find("circle", attrs={"data-series": "rest", "data-day": days[1]})
+    gone = sqlite_client.post(form["action"])
+    assert gone.status_code == 404
+
+
 def test_hagos_page(sqlite_client: TestClient) -> None:
     aid = start(sqlite_client)
     soup = soup_of(sqlite_client.get(f"/assessments/{aid}/hagos"))

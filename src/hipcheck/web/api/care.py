@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipcheck import services
@@ -136,3 +136,14 @@ def edit_diary(
         day=day,
         changes=changes.model_dump(exclude_unset=True),
     )
+
+
+@router.delete(
+    "/diary/{day}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete one diary day (404 if that day has no entry)",
+)
+def delete_diary(assessment_id: AssessmentId, day: Day, store: StoreDep) -> Response:
+    services.delete_diary_entry(uow=store, assessment_id=assessment_id, day=day)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -116,6 +116,12 @@ async def diary_add(request: Request, assessment_id: str, store: StoreDep, model
     return see_other(f"/assessments/{assessment_id}/diary")
 
 
+@router.post("/diary/{day}/delete")
+def diary_delete(assessment_id: str, day: dt.date, store: StoreDep) -> Response:
+    services.delete_diary_entry(uow=store, assessment_id=assessment_id, day=day)
+    return see_other(f"/assessments/{assessment_id}/diary")
+
+
 async def _save_diary(request: Request, assessment_id: str, store: Store, model: CompiledModel) -> None:
     form = await request.form()
     raw_day = str(form.get("day", "") or "").strip()
