@@ -408,7 +408,7 @@ def assess_case(
     for finding_id in evidence.answers:
         _check_finding(model, finding_id)
     now = now or _now()
-    options = options or PlanOptions()
+    options = _for_runner(options or PlanOptions(), case.age, case.sex)
     result = _evaluate(model, evidence)
     care_plan = _make_plan(model, result, options)
     with uow() as tx:
@@ -444,9 +444,16 @@ def _make_plan(model: CompiledModel, result: AssessmentResult, options: PlanOpti
     return make_plan(model.kb, result, options)
 
 
+def _for_runner(options: PlanOptions, age: int, sex: Sex | str) -> PlanOptions:
+    """The runner's options with the assessment's age and sex, which always win: the plan then
+    leaves out red flags that cannot apply to this runner (child-only, male-only...)."""
+    return options.model_copy(update={"age": age, "sex": Sex(sex)})
+
+
 def _new_plan(
     tx: UnitOfWork, model: CompiledModel, row: AssessmentRow, options: PlanOptions, now: dt.datetime
 ) -> StoredPlan:
+    options = _for_runner(options, row.age, row.sex)
     plan_row = PlanRow(
         assessment_id=row.id,
         assessment_revision=row.revision,

@@ -61,6 +61,36 @@ def test_plan_options_make_a_new_plan(cli: Any, assessment: dict[str, Any]) -> N
     assert cli("plan", assessment["id"], "--json").json() == run.json()
 
 
+def _red_flag_watch(cli: Any, case_file: Callable[..., Path], age: int, sex: str) -> list[dict[str, Any]]:
+    run = cli("assess", "--case", str(case_file(**(GTPS | {"age": age, "sex": sex}))), "--json")
+    assert run.exit_code == 0, run.stderr
+    shown = cli("plan", run.json()["id"], "--json")
+    assert shown.exit_code == 0, shown.stderr
+    flags: list[dict[str, Any]] = shown.json()["red_flags_to_watch"]
+    assert flags, "every self-care plan lists warning signs"
+    return flags
+
+
+def test_a_womans_plan_watches_for_no_testicle_or_child_only_red_flags(
+    cli: Any, case_file: Callable[..., Path]
+) -> None:
+    from hipcheck.knowledge.load import load_knowledge_base
+
+    rules = load_knowledge_base().red_flags
+    child_only = {r for r, rule in rules.items() if rule.when.age_max is not None and rule.when.age_max < 40}
+    male_only = {r for r, rule in rules.items() if rule.when.sex is not None and rule.when.sex == "male"}
+    assert child_only and male_only, "the knowledge base has rules that cannot apply to her"
+
+    woman = _red_flag_watch(cli, case_file, 40, "female")
+    ids = {f["id"] for f in woman}
+    assert not ids & (child_only | male_only)
+    text = " ".join(f"{f['name']} {f['instruction']}" for f in woman).lower()
+    assert "testic" not in text and "child" not in text and "teenager" not in text
+
+    boy = {f["id"] for f in _red_flag_watch(cli, case_file, 15, "male")}
+    assert boy & male_only and boy & child_only, "the same plan for a teenage boy does list them"
+
+
 def test_plan_to_an_unwritable_path_is_one_line(cli: Any, assessment: dict[str, Any], tmp_path: Path) -> None:
     run = cli("plan", assessment["id"], "--markdown", "-o", str(tmp_path / "no" / "such" / "dir" / "plan.md"))
     assert run.exit_code == 2
