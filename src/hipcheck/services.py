@@ -25,6 +25,7 @@ from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError, UnknownFinding
+from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -597,7 +598,6 @@ def progress(
 def submit_hagos(
     *,
     uow: UnitOfWorkFactory,
-    model: CompiledModel,
     responses: Mapping[str, int | None],
     instrument: Hagos | None = None,
     day: dt.date | None = None,
@@ -607,8 +607,8 @@ def submit_hagos(
 ) -> HagosRecord:
     """Score a HAGOS questionnaire (item id -> 0..4 or None) and store it with its date.
 
-    `instrument` is the questionnaire of the knowledge base (`knowledge.hagos_data.load_hagos()`),
-    whose missing-item rule the care room applies; without it the care room's built-in rule is used.
+    Scored with the knowledge base's questionnaire (`knowledge.hagos_data.load_hagos()`: its
+    subscales and missing-item rule) unless another `instrument` is given.
     """
     today = today or local_today()
     day = day or today
@@ -616,7 +616,7 @@ def submit_hagos(
         raise InvalidInput(
             f"HAGOS date {day.isoformat()} is in the future (today is {today.isoformat()})", field="day"
         )
-    result = score_hagos(instrument if instrument is not None else model.kb, responses, day=day)
+    result = score_hagos(instrument or load_hagos(), responses, day=day)
     now = now or _now()
     with uow() as tx:
         if assessment_id is not None:
@@ -654,5 +654,5 @@ def _hagos_result(row: HagosResponseRow) -> HagosResult:
     try:
         return HagosResult.model_validate(row.scores)
     except ValidationError:
-        # Saved by another version: score the stored answers again with the standard rule.
-        return score_hagos(None, row.answers, day=row.taken_on)
+        # Saved by another version: score the stored answers again with today's questionnaire.
+        return score_hagos(load_hagos(), row.answers, day=row.taken_on)

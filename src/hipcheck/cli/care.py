@@ -20,7 +20,7 @@ from rich.table import Table
 
 from hipcheck import services
 from hipcheck.care.diary import DiaryEntry
-from hipcheck.care.hagos import ITEM_IDS, ITEM_MAX, ITEM_MIN, SUBSCALES
+from hipcheck.care.hagos import ITEM_MAX, ITEM_MIN
 from hipcheck.care.models import Equipment, HagosResult, Plan, PlanOptions, ProgressDecision
 from hipcheck.care.progress import PHASES, phase_for_level
 from hipcheck.cli.app import app
@@ -473,20 +473,20 @@ def _ask_hagos(instrument: Hagos) -> dict[str, int | None]:
     return responses
 
 
-def _hagos_file(path: Path) -> dict[str, int | None]:
+def _hagos_file(path: Path, instrument: Hagos) -> dict[str, int | None]:
     raw = read_json_file(path, what="answers file")
     if not isinstance(raw, dict):
         raise InvalidInput(
             f'{path}: the answers file must be one JSON object of item id -> 0..4 (e.g. {{"S1": 2}})',
             field="answers",
         )
-    unknown = sorted(set(raw) - set(ITEM_IDS))
+    unknown = sorted(set(raw) - {item.id for item in instrument.items})
     if unknown:
         raise InvalidInput(f"{path}: unknown HAGOS item id {unknown[0]!r}", field="answers")
     return {str(k): v for k, v in raw.items()}
 
 
-def _render_hagos(results: list[HagosResult]) -> None:
+def _render_hagos(results: list[HagosResult], instrument: Hagos) -> None:
     console = _console()
     if not results:
         console.print("No HAGOS scores yet: run `hipcheck hagos`.")
@@ -495,10 +495,10 @@ def _render_hagos(results: list[HagosResult]) -> None:
     table.add_column("subscale")
     for r in results:
         table.add_column(r.day.isoformat())
-    for sid, (name, _items) in SUBSCALES.items():
-        row = [name]
+    for subscale in instrument.subscales:
+        row = [subscale.name]
         for r in results:
-            value = r.score(sid)
+            value = r.score(subscale.id)
             row.append("-" if value is None else f"{value:g}")
         table.add_row(*row)
     console.print(table)
@@ -530,16 +530,14 @@ def hagos_command(
         if as_json:
             typer.echo(json.dumps([r.result.model_dump(mode="json") for r in records]))
         else:
-            _render_hagos([r.result for r in records])
+            _render_hagos([r.result for r in records], load_hagos())
         return
     parsed_day = _parse_day(day)
     instrument = load_hagos()
-    responses = _hagos_file(answers) if answers is not None else _ask_hagos(instrument)
-    model = engine_model()
+    responses = _hagos_file(answers, instrument) if answers is not None else _ask_hagos(instrument)
     with opened_store() as store:
         record = services.submit_hagos(
             uow=store,
-            model=model,
             responses=responses,
             instrument=instrument,
             day=parsed_day,
@@ -548,4 +546,4 @@ def hagos_command(
     if as_json:
         typer.echo(json.dumps(record.result.model_dump(mode="json")))
         return
-    _render_hagos([record.result])
+    _render_hagos([record.result], instrument)

@@ -1,4 +1,5 @@
-"""HAGOS responses are scored by the care room, stored with their date and listed oldest first."""
+"""HAGOS responses are scored by the care room with the knowledge base's questionnaire, stored with
+their date and listed oldest first."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ import datetime as dt
 import pytest
 
 from hipcheck import services
-from hipcheck.care.hagos import ITEM_IDS
 from hipcheck.engine import CompiledModel
 from hipcheck.errors import InvalidInput, NotFound
+from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.store.unit_of_work import Store
 
 TODAY = dt.date(2026, 3, 10)
+ITEM_IDS = [i.id for i in load_hagos().items]
 
 
 def test_submit_and_list_over_time(store: Store, model: CompiledModel) -> None:
     aid = services.start_assessment(uow=store, model=model, age=30, sex="female").id
     later = services.submit_hagos(
         uow=store,
-        model=model,
         responses=dict.fromkeys(ITEM_IDS, 1),
         day=TODAY,
         assessment_id=aid,
@@ -27,7 +28,6 @@ def test_submit_and_list_over_time(store: Store, model: CompiledModel) -> None:
     )
     earlier = services.submit_hagos(
         uow=store,
-        model=model,
         responses=dict.fromkeys(ITEM_IDS, 3),
         day=TODAY - dt.timedelta(days=14),
         assessment_id=aid,
@@ -41,25 +41,32 @@ def test_submit_and_list_over_time(store: Store, model: CompiledModel) -> None:
     assert listed == [earlier, later]
 
 
-def test_bad_responses_and_future_dates_store_nothing(store: Store, model: CompiledModel) -> None:
+def test_bad_responses_and_future_dates_store_nothing(store: Store) -> None:
     with pytest.raises(InvalidInput):
-        services.submit_hagos(uow=store, model=model, responses={"S1": 5}, today=TODAY)
+        services.submit_hagos(uow=store, responses={"S1": 5}, today=TODAY)
     with pytest.raises(InvalidInput):
-        services.submit_hagos(
-            uow=store, model=model, responses={"S1": 1}, day=TODAY + dt.timedelta(days=1), today=TODAY
-        )
+        services.submit_hagos(uow=store, responses={"S1": 1}, day=TODAY + dt.timedelta(days=1), today=TODAY)
     with pytest.raises(NotFound):
-        services.submit_hagos(uow=store, model=model, responses={"S1": 1}, assessment_id="nope", today=TODAY)
+        services.submit_hagos(uow=store, responses={"S1": 1}, assessment_id="nope", today=TODAY)
     assert services.list_hagos(uow=store) == []
 
 
-def test_unreadable_stored_scores_are_scored_again_from_the_answers(
-    store: Store, model: CompiledModel
-) -> None:
-    record = services.submit_hagos(uow=store, model=model, responses=dict.fromkeys(ITEM_IDS, 2), today=TODAY)
+def test_unreadable_stored_scores_are_scored_again_from_the_answers(store: Store) -> None:
+    record = services.submit_hagos(uow=store, responses=dict.fromkeys(ITEM_IDS, 2), today=TODAY)
     with store() as uow:
         (row,) = uow.hagos.responses()
         row.scores = {"written_by": "an older hipcheck"}
         uow.commit()
     (again,) = services.list_hagos(uow=store)
     assert again.result == record.result
+
+
+def test_a_partly_answered_questionnaire_follows_the_knowledge_base_rule(store: Store) -> None:
+    hagos = load_hagos()
+    pain = [i.id for i in hagos.items_of("pain")]
+    needed = next(s.min_answered for s in hagos.subscales if s.id == "pain")
+    enough = services.submit_hagos(uow=store, responses=dict.fromkeys(pain[:needed], 2), today=TODAY)
+    too_few = services.submit_hagos(uow=store, responses=dict.fromkeys(pain[: needed - 1], 2), today=TODAY)
+    assert enough.result.score("pain") == 50.0
+    assert too_few.result.score("pain") is None
+    assert [r.result.score("pain") for r in services.list_hagos(uow=store)] == [50.0, None]

@@ -8,10 +8,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hipcheck.care.hagos import ITEM_IDS, SUBSCALES, score_responses
+from hipcheck.care.hagos import score
+from hipcheck.care.models import HagosResult
 from hipcheck.errors import InvalidInput
+from hipcheck.knowledge.hagos_data import load_hagos
+from hipcheck.knowledge.schema import Hagos
 
 DAY = dt.date(2026, 5, 4)
+HAGOS = load_hagos()  # the knowledge base's questionnaire: items, subscales, missing-item rule
+ITEM_IDS = tuple(i.id for i in HAGOS.items)
+SUBSCALE_ITEMS = {s.id: tuple(i.id for i in HAGOS.items_of(s.id)) for s in HAGOS.subscales}
+
+
+def score_responses(responses: dict[str, int | None], *, day: dt.date) -> HagosResult:
+    return score(HAGOS, responses, day=day)
 
 
 def answers(**by_subscale: list[int | None]) -> dict[str, int | None]:
@@ -25,7 +35,7 @@ def answers(**by_subscale: list[int | None]) -> dict[str, int | None]:
     }
     out: dict[str, int | None] = {}
     for key, values in by_subscale.items():
-        items = SUBSCALES[prefix[key]][1]  # type: ignore[index]
+        items = SUBSCALE_ITEMS[prefix[key]]  # type: ignore[index]
         assert len(values) == len(items)
         out.update(zip(items, values, strict=True))
     return out
@@ -33,7 +43,7 @@ def answers(**by_subscale: list[int | None]) -> dict[str, int | None]:
 
 def test_the_instrument_has_37_items_in_6_subscales() -> None:
     assert len(ITEM_IDS) == 37 == len(set(ITEM_IDS))
-    assert [len(items) for _, items in SUBSCALES.values()] == [7, 10, 5, 8, 2, 5]
+    assert [len(items) for items in SUBSCALE_ITEMS.values()] == [7, 10, 5, 8, 2, 5]
 
 
 def test_no_problems_scores_100_and_extreme_problems_0() -> None:
@@ -119,25 +129,26 @@ def test_scores_stay_in_range_and_worse_answers_never_raise_a_score(responses: d
             assert b.score is not None and b.score <= a.score
 
 
-def test_the_knowledge_base_instrument_agrees_with_the_scorer() -> None:
-    from hipcheck.care.hagos import min_answered, score
-    from hipcheck.knowledge.hagos_data import load_hagos
+def _with_rule(**min_answered: int) -> Hagos:
+    subscales = [
+        s.model_copy(update={"min_answered": min_answered.get(s.id, s.min_answered)}) for s in HAGOS.subscales
+    ]
+    return Hagos.model_validate(HAGOS.model_dump() | {"subscales": [s.model_dump() for s in subscales]})
 
-    hagos = load_hagos()
-    for sub in hagos.subscales:
-        items = tuple(i.id for i in hagos.items_of(sub.id))
-        assert items == SUBSCALES[sub.id][1]
-        assert sub.min_answered == min_answered(len(items))
+
+def test_the_missing_item_rule_is_the_knowledge_base_s() -> None:
     partial = answers(
-        S=[1, None, None, None, 2, 1, 0],
-        P=[4, 4, 2, 2, None, None, None, None, None, None],
-        A=[1, 0, 0, None, None],
-        SP=[None, None, None, None, 0, 0, 0, 4],
-        PA=[None, 2],
-        Q=[1, None, None, None, 0],
+        S=[1, None, None, None, 2, 1, 0],  # 4 of 7
+        P=[4, 4, 2, 2, 3, None, None, None, None, None],  # 5 of 10
+        A=[1, 0, 0, None, None],  # 3 of 5
+        SP=[None, None, None, None, 0, 0, 0, 4],  # 4 of 8
+        PA=[None, 2],  # 1 of 2
+        Q=[1, None, None, None, 0],  # 2 of 5: too few under the published rule
     )
-    with_kb = score(hagos, partial, day=DAY)
-    built_in = score_responses(partial, day=DAY)
-    assert [s.score for s in with_kb.subscales] == [s.score for s in built_in.subscales]
-    assert [s.score for s in with_kb.subscales] == [75.0, None, 91.7, 75.0, 50.0, None]
-    assert with_kb.subscales[0].name == hagos.subscales[0].name
+    published = score(HAGOS, partial, day=DAY)
+    assert [s.score for s in published.subscales] == [75.0, 25.0, 91.7, 75.0, 50.0, None]
+    # A stricter questionnaire (every pain item needed) or a looser one (2 of 5 for quality of
+    # life) changes only those subscales: the scorer follows the instrument it is given.
+    stricter = score(_with_rule(pain=10, quality_of_life=2), partial, day=DAY)
+    assert [s.score for s in stricter.subscales] == [75.0, None, 91.7, 75.0, 50.0, 87.5]
+    assert [s.name for s in published.subscales] == [s.name for s in HAGOS.subscales]

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import yaml
 
-from hipcheck.care.hagos import ITEM_IDS, SUBSCALES, min_answered
 from hipcheck.errors import KnowledgeBaseError
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import CareComponent, Correction, Exercise, ReturnToRun
@@ -353,14 +352,27 @@ def test_bone_needs_clearance_and_no_pain_to_advance() -> None:
 # --- HAGOS ---------------------------------------------------------------------------------------
 
 
-def test_hagos_has_37_items_in_six_subscales_matching_the_scorer() -> None:
+def test_hagos_has_the_37_items_of_the_form_in_six_subscales_and_the_half_rule() -> None:
     hagos = load_hagos()
-    assert [i.id for i in hagos.items] == list(ITEM_IDS)
-    counts = {s.id: len(hagos.items_of(s.id)) for s in hagos.subscales}
-    expected = {"symptoms": 7, "pain": 10, "adl": 5, "sport_recreation": 8, "physical_activity": 2}
-    assert counts == {**expected, "quality_of_life": 5}
-    for sub in hagos.subscales:
-        assert sub.min_answered == min_answered(len(SUBSCALES[sub.id][1]))
+    form = {  # item codes as printed on the HAGOS LK 1.0 form
+        "symptoms": [f"S{i}" for i in range(1, 8)],
+        "pain": [f"P{i}" for i in range(1, 11)],
+        "adl": [f"A{i}" for i in range(1, 6)],
+        "sport_recreation": [f"SP{i}" for i in range(1, 9)],
+        "physical_activity": ["PA1", "PA2"],
+        "quality_of_life": [f"Q{i}" for i in range(1, 6)],
+    }
+    assert [i.id for i in hagos.items] == [item for items in form.values() for item in items]
+    assert {s.id: [i.id for i in hagos.items_of(s.id)] for s in hagos.subscales} == form
+    # Missing-item rule (koos.nu family): at least half of a subscale's items, rounded up.
+    assert {s.id: s.min_answered for s in hagos.subscales} == {
+        "symptoms": 4,
+        "pain": 5,
+        "adl": 3,
+        "sport_recreation": 4,
+        "physical_activity": 1,
+        "quality_of_life": 3,
+    }
     assert hagos.source.year == 2011 and "Thorborg" in (hagos.source.authors or "")
 
 

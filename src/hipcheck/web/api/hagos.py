@@ -12,7 +12,7 @@ from hipcheck import services
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos
 from hipcheck.services import HagosRecord
-from hipcheck.web.deps import ModelDep, StoreDep
+from hipcheck.web.deps import StoreDep
 
 router = APIRouter(tags=["HAGOS"])
 
@@ -40,11 +40,9 @@ def questionnaire() -> Hagos:
     status_code=status.HTTP_201_CREATED,
     summary="Score and store a filled-in HAGOS questionnaire",
 )
-def submit(
-    assessment_id: AssessmentId, body: HagosSubmission, store: StoreDep, model: ModelDep
-) -> HagosRecord:
+def submit(assessment_id: AssessmentId, body: HagosSubmission, store: StoreDep) -> HagosRecord:
     return services.submit_hagos(
-        uow=store, model=model, responses=body.responses, day=body.day, assessment_id=assessment_id
+        uow=store, responses=body.responses, day=body.day, assessment_id=assessment_id
     )
 
 

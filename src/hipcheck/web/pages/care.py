@@ -176,13 +176,17 @@ def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Respons
 
 
 @router.post("/hagos")
-async def hagos_submit(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
+async def hagos_submit(request: Request, assessment_id: str, store: StoreDep) -> Response:
     form = await request.form()
     instrument = load_hagos()
     responses = {item.id: _int_or_none(form, item.id, lo=0, hi=4) for item in instrument.items}
     if all(v is None for v in responses.values()):
         raise InvalidInput("answer at least some of the questions", field="responses")
     await run_in_threadpool(
-        services.submit_hagos, uow=store, model=model, responses=responses, assessment_id=assessment_id
+        services.submit_hagos,
+        uow=store,
+        responses=responses,
+        instrument=instrument,
+        assessment_id=assessment_id,
     )
     return see_other(f"/assessments/{assessment_id}/hagos#history")
