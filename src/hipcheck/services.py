@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hipcheck.care.diary import DiaryEntry, check_entry, check_new_day, make_entry
 from hipcheck.care.hagos import score as score_hagos
-from hipcheck.care.models import HagosResult, Plan, PlanOptions, ProgressDecision
+from hipcheck.care.models import HagosResult, Plan, PlanOptions, ProgressDecision, TrainingNumbers
 from hipcheck.care.plan import make_plan
 from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess
@@ -29,6 +29,9 @@ from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from hipcheck.training.activity import RUNNING
+from hipcheck.training.import_service import activity_from_row
+from hipcheck.training.metrics import plan_numbers, shoe_status
 
 AssessmentStatus = Literal["in_progress", "complete"]
 ANSWER_VALUES: tuple[Answer, ...] = ("yes", "no", "unknown")
@@ -81,7 +84,8 @@ class AssessmentSummary(Frozen):
 
 
 class StoredPlan(Frozen):
-    """A care plan as stored for an assessment, with the options it was made with."""
+    """A care plan as stored for an assessment, with the runner's options (and the assessment's
+    age and sex); numbers read from the training log are in `plan.training`, not in `options`."""
 
     assessment_id: str
     created_at: dt.datetime
@@ -411,8 +415,8 @@ def assess_case(
     now = now or _now()
     options = _for_runner(options or PlanOptions(), case.age, case.sex)
     result = _evaluate(model, evidence)
-    care_plan = _make_plan(model, result, options)
     with uow() as tx:
+        care_plan = _make_plan(model, result, _with_training(tx, options, now.astimezone().date(), now))
         row = AssessmentRow(id=_new_id(), age=case.age, sex=case.sex.value, created_at=now)
         _store_result(row, result, now)
         tx.assessments.add(row)
@@ -451,16 +455,59 @@ def _for_runner(options: PlanOptions, age: int, sex: Sex | str) -> PlanOptions:
     return options.model_copy(update={"age": age, "sex": Sex(sex)})
 
 
+def _pain_started(options: PlanOptions, assessed_on: dt.date, now: dt.datetime) -> dt.date:
+    """The day the pain started: from the runner's days since onset, else the assessment's day."""
+    if options.days_since_onset is None:
+        return assessed_on
+    return now.astimezone().date() - dt.timedelta(days=options.days_since_onset)
+
+
+def _training_numbers(tx: UnitOfWork, pain_started: dt.date) -> TrainingNumbers | None:
+    """What the imported runs say for the plan: the usual weekly distance and longest run in the
+    four full weeks before the pain started, and a shoe past 500 miles still in use; None when
+    the training log has nothing for that time."""
+    runs = [activity_from_row(r) for r in tx.activities.list_activities(sports=[RUNNING])]
+    if not runs:
+        return None
+    numbers = plan_numbers(runs, until=pain_started)
+    if numbers.usual_weekly_m is None and numbers.shoe_to_retire is None:
+        return None
+    shoe_m = next((s.distance_m for s in shoe_status(runs) if s.shoe == numbers.shoe_to_retire), None)
+
+    def km(metres: float | None) -> float | None:
+        return None if metres is None else round(metres / 1000, 1)
+
+    return TrainingNumbers(
+        weekly_distance_km=km(numbers.usual_weekly_m),
+        longest_recent_run_km=km(numbers.usual_long_run_m),
+        shoe_name=numbers.shoe_to_retire,
+        shoe_distance_km=km(shoe_m),
+    )
+
+
+def _with_training(
+    tx: UnitOfWork, options: PlanOptions, assessed_on: dt.date, now: dt.datetime
+) -> PlanOptions:
+    """Options for the plan generator: numbers the runner gave win; otherwise those of the
+    training log (read each time a plan is made, so a new import shows in the next plan)."""
+    if options.training is not None:
+        return options
+    training = _training_numbers(tx, _pain_started(options, assessed_on, now))
+    return options if training is None else options.model_copy(update={"training": training})
+
+
 def _new_plan(
     tx: UnitOfWork, model: CompiledModel, row: AssessmentRow, options: PlanOptions, now: dt.datetime
 ) -> StoredPlan:
     options = _for_runner(options, row.age, row.sex)
+    assessed_on = row.created_at.astimezone().date()
+    care_plan = _make_plan(model, _state(row).result, _with_training(tx, options, assessed_on, now))
     plan_row = PlanRow(
         assessment_id=row.id,
         assessment_revision=row.revision,
         created_at=now,
         options=options.model_dump(mode="json"),
-        plan=_make_plan(model, _state(row).result, options).model_dump(mode="json"),
+        plan=care_plan.model_dump(mode="json"),
     )
     tx.plans.add(plan_row)
     return _stored_plan(plan_row)

@@ -497,20 +497,37 @@ def _care_item(care: SymptomCare) -> PlanItem:
     )
 
 
+def training_load_lines(t: TrainingNumbers) -> list[str]:
+    """The runner's own load numbers as labelled values (the advice text stays the KB's)."""
+    lines = []
+    if t.weekly_distance_km is not None:
+        lines.append(
+            f"Weekly distance to build back to (your usual before the pain): {t.weekly_distance_km:.1f} km"
+        )
+    if t.longest_recent_run_km is not None:
+        lines.append(f"Longest run in the weeks before the pain: {t.longest_recent_run_km:.1f} km")
+    return lines
+
+
+def training_shoe_lines(t: TrainingNumbers) -> list[str]:
+    """The shoe to retire or check, with the distance logged in it."""
+    if t.shoe_name is None and t.shoe_distance_km is None:
+        return []
+    logged = f" ({t.shoe_distance_km:.0f} km logged)" if t.shoe_distance_km is not None else ""
+    return [f"Shoe to retire or check: {t.shoe_name or 'your current shoe'}{logged}"]
+
+
+def training_lines(t: TrainingNumbers) -> list[str]:
+    """Every number from the training log, as the CLI, web page and report show them."""
+    return [*training_load_lines(t), *training_shoe_lines(t)]
+
+
 def _with_training_numbers(
     running: list[PlanItem], footwear: list[PlanItem], t: TrainingNumbers
 ) -> tuple[list[PlanItem], list[PlanItem]]:
-    """Attach the runner's own numbers as labelled values (the advice text stays the KB's)."""
-    numbers = []
-    if t.weekly_distance_km is not None:
-        numbers.append(f"usual weekly distance before the pain: {t.weekly_distance_km:.1f} km")
-    if t.longest_recent_run_km is not None:
-        numbers.append(f"longest run in the 30 days before: {t.longest_recent_run_km:.1f} km")
-    shoe = []
-    if t.shoe_name is not None or t.shoe_distance_km is not None:
-        name = t.shoe_name or "current shoe"
-        dist = f": {t.shoe_distance_km:.0f} km" if t.shoe_distance_km is not None else ""
-        shoe.append(f"{name}{dist}")
+    """Attach the runner's own numbers to the training-load change and the footwear advice."""
+    numbers = training_load_lines(t)
+    shoe = training_shoe_lines(t)
     if numbers:
         running = [
             r.model_copy(update={"details": [*r.details, *numbers]}) if r.id == "training_load" else r

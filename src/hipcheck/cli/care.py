@@ -21,7 +21,14 @@ from rich.table import Table
 from hipcheck import services
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.hagos import ITEM_MAX, ITEM_MIN
-from hipcheck.care.models import Equipment, HagosResult, Plan, PlanOptions, ProgressDecision
+from hipcheck.care.models import (
+    Equipment,
+    HagosResult,
+    Plan,
+    PlanOptions,
+    ProgressDecision,
+)
+from hipcheck.care.plan import training_lines
 from hipcheck.care.progress import PHASES, phase_for_level
 from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
@@ -122,6 +129,10 @@ def plan_markdown(plan: Plan, assessment_id: str) -> str:
         for excluded in plan.excluded_exercises:
             why = "; ".join(f"{r.condition_name}: {r.reason}" for r in excluded.ruled_out_by)
             lines.append(f"- {excluded.name}: {why}")
+        lines.append("")
+    if plan.training is not None:
+        lines += ["## From your training log", ""]
+        _list(lines, training_lines(plan.training))
         lines.append("")
     for title, items in (
         ("Running changes", plan.running_changes),

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from hipcheck.care.plan import training_lines
 from hipcheck.knowledge.schema import TriageLevel
 
 TEMPLATE_DIR = Path(str(files("hipcheck.web") / "templates"))
@@ -51,6 +52,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["triage_label"] = _triage_label
     env.filters["level"] = _level_value
     env.filters["answer_label"] = lambda v: ANSWER_LABELS.get(str(v), str(v))
+    env.filters["training_lines"] = training_lines
     env.globals["TRIAGE_LABELS"] = TRIAGE_LABELS
     return templates
 

@@ -91,6 +91,29 @@ def test_a_womans_plan_watches_for_no_testicle_or_child_only_red_flags(
     assert boy & male_only and boy & child_only, "the same plan for a teenage boy does list them"
 
 
+STRAVA_EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "strava-export"
+
+
+def test_plan_shows_the_numbers_of_the_imported_training_log(cli: Any, assessment: dict[str, Any]) -> None:
+    imported = cli("import", str(STRAVA_EXPORT), "--json")
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.json()["imported"] == 93
+    # The pain started on Monday 2021-08-02 (see tests/fixtures/strava-export/README.md).
+    since = str((_today() - dt.date(2021, 8, 2)).days)
+    md = cli("plan", assessment["id"], "--markdown", "--days-since-onset", since)
+    assert md.exit_code == 0, md.stderr
+    section = md.stdout.split("## From your training log", 1)[1].split("##", 1)[0]
+    assert "Weekly distance to build back to (your usual before the pain): 11.0 km" in section
+    assert "Longest run in the weeks before the pain: 10.0 km" in section
+    assert "Shoe to retire or check: Pegasus 38 (924 km logged)" in section
+    as_json = cli("plan", assessment["id"], "--json").json()
+    assert as_json["training"]["shoe_name"] == "Pegasus 38"
+    load = next(r for r in as_json["running_changes"] if r["id"] == "training_load")
+    assert any("11.0 km" in d for d in load["details"]), "the training-load advice carries the number"
+    shown = cli("plan", assessment["id"])
+    assert "From your training log" in shown.stdout and "Pegasus 38" in shown.stdout
+
+
 def test_plan_to_an_unwritable_path_is_one_line(cli: Any, assessment: dict[str, Any], tmp_path: Path) -> None:
     run = cli("plan", assessment["id"], "--markdown", "-o", str(tmp_path / "no" / "such" / "dir" / "plan.md"))
     assert run.exit_code == 2

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from hipcheck import services
-from hipcheck.care.models import PlanOptions
+from hipcheck.care.models import PlanOptions, TrainingNumbers
 from hipcheck.care.plan import make_plan
 from hipcheck.engine import CompiledModel
 from hipcheck.errors import NotFound
 from hipcheck.store.unit_of_work import Store
+from hipcheck.training.import_service import import_paths
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -96,3 +98,53 @@ def test_an_unreadable_stored_plan_is_made_again_from_the_result(store: Store, m
     remade = services.current_plan(uow=store, model=model, assessment_id=aid)
     state = services.get_assessment(uow=store, assessment_id=aid)
     assert remade.plan == make_plan(model.kb, state.result, PlanOptions())
+
+
+# --- numbers from the training log ---------------------------------------------------------
+
+STRAVA_EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "strava-export"
+# See tests/fixtures/strava-export/README.md: a pain that started on Monday 2021-08-02.
+ONE_WEEK_AFTER = dt.datetime(2021, 8, 9, 12, 0, tzinfo=dt.UTC)  # noon: the same day in most time zones
+
+
+def _import_log(store: Store) -> None:
+    report = import_paths([STRAVA_EXPORT], store.session_factory)
+    assert (report.imported, report.failed) == (93, [])
+
+
+def test_the_plan_uses_the_training_log_from_before_the_pain(store: Store, model: CompiledModel) -> None:
+    _import_log(store)
+    aid = _outer_hip(store, model)
+    stored = services.plan(
+        uow=store, model=model, assessment_id=aid, options=PlanOptions(days_since_onset=7), now=ONE_WEEK_AFTER
+    )
+    # Four 10 km runs and a 3.9 km run in the four weeks before 2021-08-02; "Pegasus 38" has
+    # 920 km of manual entries and the 3.9 km sample run: past 500 miles and still in use.
+    assert stored.plan.training == TrainingNumbers(
+        weekly_distance_km=11.0, longest_recent_run_km=10.0, shoe_name="Pegasus 38", shoe_distance_km=923.9
+    )
+    assert stored.options.training is None, "the stored options are the runner's; the log is read each time"
+
+
+def test_numbers_the_runner_gave_win_and_an_old_log_adds_nothing(store: Store, model: CompiledModel) -> None:
+    _import_log(store)
+    aid = _outer_hip(store, model)
+    # Today the log is years old: nothing in the weeks before the pain, no shoe in use.
+    assert services.plan(uow=store, model=model, assessment_id=aid).plan.training is None
+    mine = TrainingNumbers(weekly_distance_km=30.0)
+    given = services.plan(
+        uow=store,
+        model=model,
+        assessment_id=aid,
+        options=PlanOptions(days_since_onset=7, training=mine),
+        now=ONE_WEEK_AFTER,
+    )
+    assert given.plan.training == mine
+
+
+def test_no_training_log_no_training_numbers(store: Store, model: CompiledModel) -> None:
+    aid = _outer_hip(store, model)
+    stored = services.plan(
+        uow=store, model=model, assessment_id=aid, options=PlanOptions(days_since_onset=7), now=ONE_WEEK_AFTER
+    )
+    assert stored.plan.training is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 
 from hipcheck.engine import CompiledModel
+from hipcheck.training.import_service import import_paths
 
 
 def soup_of(response: Any) -> BeautifulSoup:
@@ -169,6 +171,32 @@ def test_plan_page_shows_exercises_with_dose(sqlite_client: TestClient) -> None:
     r = sqlite_client.post(f"/assessments/{aid}/plan", data={"equipment": "band", "days_per_week": "2"})
     assert r.status_code == 200
     assert soup_of(r).find("select", id="days_per_week").find("option", selected=True)["value"] == "2"
+
+
+STRAVA_EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "strava-export"
+
+
+def test_plan_page_shows_the_numbers_of_the_imported_training_log(sqlite_client: TestClient) -> None:
+    store = sqlite_client.app.state.store  # type: ignore[attr-defined]
+    assert import_paths([STRAVA_EXPORT], store.session_factory).imported == 93
+    aid = start(sqlite_client, 52, "female")
+    sqlite_client.post(f"/assessments/{aid}/answers", data={"finding_id": "loc_outer_hip", "answer": "yes"})
+    assert not soup_of(sqlite_client.get(f"/assessments/{aid}/plan")).find(id="training-numbers"), (
+        "the log ends years before today's pain: nothing to show"
+    )
+    # The pain started on Monday 2021-08-02 (see tests/fixtures/strava-export/README.md).
+    since = (dt.datetime.now().astimezone().date() - dt.date(2021, 8, 2)).days
+    r = sqlite_client.post(f"/assessments/{aid}/plan", data={"days_since_onset": str(since)})
+    soup = soup_of(r)
+    assert_accessible(soup)
+    section = soup.find(id="training-numbers")
+    assert section is not None
+    lines = [li.get_text(strip=True) for li in section.find_all("li")]
+    assert lines == [
+        "Weekly distance to build back to (your usual before the pain): 11.0 km",
+        "Longest run in the weeks before the pain: 10.0 km",
+        "Shoe to retire or check: Pegasus 38 (924 km logged)",
+    ]
 
 
 def test_diary_form_adds_a_point_to_the_chart(sqlite_client: TestClient) -> None:

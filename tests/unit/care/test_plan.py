@@ -174,9 +174,9 @@ def test_training_numbers_are_attached_as_labelled_values(kb: KnowledgeBase, mak
     )
     plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(training=training))
     load = next(r for r in plan.running_changes if r.id == "training_load")
-    assert "usual weekly distance before the pain: 42.0 km" in load.details
-    assert "longest run in the 30 days before: 18.5 km" in load.details
-    assert "Pegasus: 820 km" in plan.footwear[0].details
+    assert "Weekly distance to build back to (your usual before the pain): 42.0 km" in load.details
+    assert "Longest run in the weeks before the pain: 18.5 km" in load.details
+    assert "Shoe to retire or check: Pegasus (820 km logged)" in plan.footwear[0].details
     assert plan.training == training
 
 
