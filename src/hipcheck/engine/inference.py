@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hipcheck.engine.model import MIN_REASON, CompiledModel, FloatArray, IntArray
+from hipcheck.engine.model import MAX_REASONS, MIN_REASON, CompiledModel, FloatArray, IntArray
 from hipcheck.engine.result import Contribution, Evidence
 from hipcheck.errors import UnknownFinding
 
@@ -128,7 +128,8 @@ def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
 def contributions(
     model: CompiledModel, evidence: Evidence, idx: EvidenceIndex
 ) -> list[tuple[list[Contribution], list[Contribution]]]:
-    """Per condition (model order): (supporting, conflicting) answers, strongest first.
+    """Per condition (model order): its strongest supporting and conflicting answers (at most
+    MAX_REASONS of each), strongest first.
 
     Each log-LR is the answer's likelihood ratio for the condition against runners with hip pain
     in general, plus any risk-factor prior modifier that the answer switched on (shared equally
@@ -158,25 +159,33 @@ def contributions(
     for (ci, k), share in bonus.items():
         values[ci, k] += share
     values = np.round(values, 6)
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")
-    strong = np.abs(values) >= MIN_REASON
+    # Only the strongest MAX_REASONS of each kind are kept; a stable sort on the signed value
+    # (columns in finding-id order) lists equal strengths by finding id.
+    limit = min(MAX_REASONS, len(known))
+    positive = np.where(values >= MIN_REASON, values, 0.0)
+    negative = np.where(values <= -MIN_REASON, values, 0.0)
+    top_pos = np.argsort(-positive, axis=1, kind="stable")[:, :limit]
+    top_neg = np.argsort(negative, axis=1, kind="stable")[:, :limit]
+    n_pos = np.minimum(np.count_nonzero(positive, axis=1), limit).tolist()
+    n_neg = np.minimum(np.count_nonzero(negative, axis=1), limit).tolist()
 
-    out: list[tuple[list[Contribution], list[Contribution]]] = []
-    for ci, row in enumerate(order.tolist()):
-        supporting: list[Contribution] = []
-        conflicting: list[Contribution] = []
-        for k in row:
-            if not strong[ci, k]:
-                break  # sorted by strength: the rest are weaker still
-            fi, answered_yes = known[k]
-            reason = model.reasons[(ci, fi, answered_yes)]
-            if (ci, k) in bonus:
-                reason = Contribution(
-                    finding_id=reason.finding_id,
-                    answer=reason.answer,
-                    log_lr=float(values[ci, k]),
-                    text=reason.text,
-                )
-            (supporting if reason.log_lr > 0 else conflicting).append(reason)
-        out.append((supporting, conflicting))
-    return out
+    def reason(ci: int, k: int) -> Contribution:
+        fi, answered_yes = known[k]
+        prepared = model.reasons[(ci, fi, answered_yes)]
+        if (ci, k) not in bonus:
+            return prepared
+        return Contribution(
+            finding_id=prepared.finding_id,
+            answer=prepared.answer,
+            log_lr=float(values[ci, k]),
+            text=prepared.text,
+        )
+
+    pos_rows, neg_rows = top_pos.tolist(), top_neg.tolist()
+    return [
+        (
+            [reason(ci, k) for k in pos_rows[ci][: n_pos[ci]]],
+            [reason(ci, k) for k in neg_rows[ci][: n_neg[ci]]],
+        )
+        for ci in range(len(model.condition_ids))
+    ]

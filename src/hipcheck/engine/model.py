@@ -28,6 +28,11 @@ IntArray = npt.NDArray[np.int64]
 MIN_REASON = 0.01
 """|log LR| below which an answer is not listed as a reason (under a 1% change in odds)."""
 
+MAX_REASONS = 6
+"""Supporting answers kept per condition, and conflicting answers kept per condition: the
+strongest by |log LR|. Every screen and report shows at most 5 of each, and without a cap the
+result grows with every answer (all conditions x all answers, ~230 KB after 80 answers)."""
+
 # Probabilities are kept away from 0 and 1 so that no single answer can make a condition impossible.
 _P_MIN = 0.005
 _P_MAX = 0.995
