@@ -7,11 +7,11 @@ Every field is documented in docs/configuration.md (a test checks this).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_database_url() -> str:
@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `hipcheck serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `hipcheck serve` listens on.")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Host names the web app answers besides localhost, 127.0.0.1, [::1] and `host` "
+            "(comma-separated); any other Host header gets 400, against DNS rebinding."
+        ),
+    )
     units: Literal["km", "mi"] = Field(default="km", description="Distance unit shown to the runner.")
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         default="info", description="Log level of `hipcheck serve`."
@@ -38,6 +45,13 @@ class Settings(BaseSettings):
     web_threads: int = Field(
         default=4, ge=1, le=200, description="Worker threads of the web app for database and engine work."
     )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -15,13 +15,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import hipcheck
 from hipcheck.config import Settings
 from hipcheck.web.deps import close, model_of, store_of
 from hipcheck.web.errors import install_error_handlers
 from hipcheck.web.render import STATIC_DIR, make_templates
-from hipcheck.web.security import CrossSiteWriteGuard
+from hipcheck.web.security import CrossSiteWriteGuard, trusted_hosts
 
 API_DESCRIPTION = (
     "hipcheck's JSON API: start an assessment, answer questions, read triage, the ranked causes "
@@ -60,6 +61,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(CrossSiteWriteGuard)
+    # Added last, so it runs first: a request for a host name that is not ours gets 400 before
+    # anything else looks at it.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=trusted_hosts(settings), www_redirect=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/docs", include_in_schema=False)

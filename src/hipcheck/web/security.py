@@ -1,5 +1,7 @@
 """Refuse cross-site writes: another web site open in the runner's browser must not be able to post
 answers to, or delete from, the hipcheck running on their machine (there are no accounts).
+`trusted_hosts` lists the Host headers the app answers at all (DNS rebinding: a site whose name
+is made to resolve to 127.0.0.1 still sends its own name as Host, and is refused with 400).
 
 Browsers mark every request with `Sec-Fetch-Site` and, on posts, `Origin`; a write (POST, PUT,
 PATCH, DELETE) that a browser says comes from another site is answered 403 before it reaches a
@@ -14,8 +16,25 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hipcheck.config import Settings
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MESSAGE = "this request came from another web site; hipcheck only accepts changes from its own pages"
+
+
+def trusted_hosts(settings: Settings) -> list[str]:
+    """Host names (without port) the app answers: loopback, the address it is configured to bind
+    (unless that is every interface) and `allowed_hosts`; "*" in `allowed_hosts` allows any."""
+    hosts = list(LOOPBACK_HOSTS)
+    bound = settings.host.strip().lower()
+    if bound not in ALL_INTERFACES:
+        # An IPv6 address arrives in the Host header in brackets: [::1]:8000.
+        hosts.append(f"[{bound}]" if ":" in bound and not bound.startswith("[") else bound)
+    hosts.extend(h.strip().lower() for h in settings.allowed_hosts if h.strip())
+    return list(dict.fromkeys(hosts))
 
 
 class CrossSiteWriteGuard:

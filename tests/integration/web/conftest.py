@@ -24,6 +24,7 @@ from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.web.app import create_app
 
 POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
+LOCAL = "http://localhost"
 
 
 def _postgres_database() -> Iterator[str]:
@@ -59,7 +60,8 @@ def model() -> CompiledModel:
 def make_client(database_url: str, model: CompiledModel) -> TestClient:
     app = create_app(Settings(database_url=database_url, access_log=False))
     app.state.model = model  # skip re-loading the same knowledge base for every test
-    return TestClient(app, raise_server_exceptions=False)
+    # A host the app answers (it refuses unknown Host headers, e.g. TestClient's "testserver").
+    return TestClient(app, base_url=LOCAL, raise_server_exceptions=False)
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ def test_data_survives_a_server_restart(database_url: str, model: CompiledModel)
     def client() -> TestClient:
         app = create_app(Settings(database_url=database_url))
         app.state.model = model
-        return TestClient(app)
+        return TestClient(app, base_url="http://localhost")
 
     with client() as c:
         aid = c.post("/api/v1/assessments", json={"age": 30, "sex": "male"}).json()["id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -33,7 +34,7 @@ def _app(tmp_path: Path) -> TestClient:
     def store_down() -> None:
         raise StoreError("the database could not be written: disk full")
 
-    return TestClient(app, raise_server_exceptions=False)
+    return TestClient(app, base_url="http://localhost", raise_server_exceptions=False)
 
 
 def test_a_bug_is_a_500_without_health_data(tmp_path: Path) -> None:
@@ -76,10 +77,52 @@ def test_cross_site_writes_are_refused(sqlite_client: TestClient) -> None:
     assert page.status_code == 403
     assert sqlite_client.get("/api/v1/assessments").json() == [], "nothing was stored"
     # The app's own pages and non-browser clients still work.
-    same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    same = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
     assert (
         sqlite_client.post("/api/v1/assessments", json={"age": 30, "sex": "male"}, headers=same).status_code
         == 201
     )
     assert sqlite_client.post("/api/v1/assessments", json={"age": 30, "sex": "male"}).status_code == 201
     assert sqlite_client.get("/api/v1/health", headers=evil).status_code == 200, "reads are not writes"
+
+
+# --- DNS rebinding: only our own host names are answered ------------------------------------
+
+
+def _on(tmp_path: Path, **settings: Any) -> TestClient:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/h.db", **settings))
+    return TestClient(app, base_url="http://127.0.0.1:8000")
+
+
+def test_a_request_for_another_host_name_is_refused(tmp_path: Path) -> None:
+    with _on(tmp_path) as client:
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example"):
+            r = client.get("/api/v1/assessments", headers={"Host": host})
+            assert r.status_code == 400, host
+            assert r.text == "Invalid host header"
+            assert client.get("/", headers={"Host": host}).status_code == 400
+        refused = client.post(
+            "/api/v1/assessments", json={"age": 30, "sex": "female"}, headers={"Host": "evil.example"}
+        )
+        assert refused.status_code == 400
+        assert client.get("/api/v1/assessments").json() == [], "nothing was created"
+
+
+def test_loopback_names_and_the_configured_host_work(tmp_path: Path) -> None:
+    with _on(tmp_path, host="192.168.1.20", allowed_hosts="hipcheck.lan, phone.local") as client:
+        for host in (
+            "localhost:8000",
+            "127.0.0.1:8000",
+            "[::1]:8000",
+            "LOCALHOST",
+            "192.168.1.20:8000",
+            "hipcheck.lan",
+        ):
+            r = client.get("/", headers={"Host": host})
+            assert r.status_code == 200, host
+            assert "hipcheck" in r.text
+        created = client.post(
+            "/api/v1/assessments", json={"age": 30, "sex": "female"}, headers={"Host": "phone.local"}
+        )
+        assert created.status_code == 201
+        assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
