@@ -39,10 +39,7 @@ def test_answer_changes_the_result_and_back_restores_it(client: TestClient, api:
 def test_a_full_case_runs_to_a_stop_and_is_stored(
     client: TestClient, api: Any, dev_cases: list[dict[str, Any]]
 ) -> None:
-    cases = dev_cases
-    if not cases:
-        pytest.skip("shared/cases/dev-cases.jsonl is not beside the repository")
-    case = cases[0]
+    case = dev_cases[0]
     final = api.run_case(case)
     assert final["result"]["should_stop"]
     listed = client.get("/api/v1/assessments").json()
