@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -73,12 +75,34 @@ class KeyReader:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream if stream is not None else sys.stdin
+        self._single_keys = False
 
     def _is_tty(self) -> bool:
         try:
             return self.stream.isatty()
         except (AttributeError, ValueError):
             return False
+
+    @contextmanager
+    def single_keys(self) -> Iterator[None]:
+        """Keep the terminal in single-key mode (no echo, no Enter) for a whole stretch of
+        questions, so a key pressed between two questions is neither echoed nor held for Enter."""
+        if not self._is_tty() or self._single_keys:
+            yield
+            return
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        saved = termios.tcgetattr(fd)
+        # TCSANOW, not the default TCSAFLUSH: keys typed ahead must not be thrown away.
+        tty.setcbreak(fd, termios.TCSANOW)
+        self._single_keys = True
+        try:
+            yield
+        finally:
+            self._single_keys = False
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
     def key(self) -> str:
         """The next key, lower-case: a character, ENTER, an arrow ("up", "down", "left",
@@ -92,27 +116,18 @@ class KeyReader:
                 raise EOFError
             text = line.strip().lower()
             return WORDS.get(text, text) if text else ENTER
-        import termios
-        import tty
-
         fd = self.stream.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            # TCSANOW, not the default TCSAFLUSH: keys typed ahead must not be thrown away.
-            tty.setcbreak(fd, termios.TCSANOW)
-            while True:
-                # One key per read, so keys typed ahead while hipcheck was busy count one each.
-                first = os.read(fd, 1)
-                if not first or first == b"\x04":
-                    raise EOFError
-                if first in (b"\r", b"\n"):
-                    return ENTER
-                if first == b"\x1b":
-                    return ARROWS.get(_drain(fd), "\x1b")
-                data = first + _utf8_rest(fd, first[0])
-                return data.decode("utf-8", errors="replace").lower()
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        with self.single_keys():
+            # One key per read, so keys typed ahead while hipcheck was busy count one each.
+            first = os.read(fd, 1)
+            if not first or first == b"\x04":
+                raise EOFError
+            if first in (b"\r", b"\n"):
+                return ENTER
+            if first == b"\x1b":
+                return ARROWS.get(_drain(fd), "\x1b")
+            data = first + _utf8_rest(fd, first[0])
+            return data.decode("utf-8", errors="replace").lower()
 
     def discard_typed_ahead(self) -> None:
         """At the end: keys pressed after the last question must not reach the shell."""
@@ -194,9 +209,10 @@ class Session:
     def run(self, state: services.AssessmentState) -> services.AssessmentState:
         """Ask screens until the engine stops or the triage is an emergency."""
         self.state = state
-        while not self._finished(state):
-            state = self._screen(state)
-            self.state = state
+        with self.keys.single_keys():
+            while not self._finished(state):
+                state = self._screen(state)
+                self.state = state
         return state
 
     @staticmethod
