@@ -406,10 +406,9 @@ def run_interactive(*, resume: str | None, as_json: bool, keys: KeyReader | None
                 console.print("Stopped before the first question: nothing was saved.")
                 raise typer.Exit(EXIT_INTERRUPTED) from None
             count = session.save_pending()
-            console.print(
-                f"Stopped. {count} answers saved as [bold]{saved.id}[/]. "
-                f"Continue with: hipcheck assess --resume {saved.id}"
-            )
+            console.print(f"Stopped. {count} answer{'' if count == 1 else 's'} saved as [bold]{saved.id}[/].")
+            # On a line of its own and never wrapped, so it can be copied whole.
+            console.print(f"Continue with: hipcheck assess --resume {saved.id}", soft_wrap=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         session.keys.discard_typed_ahead()
         plan = None

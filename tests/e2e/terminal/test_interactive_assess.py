@@ -177,7 +177,7 @@ def test_ctrl_c_saves_and_resume_continues(spawn: Spawn, stored: Stored) -> None
     child.expect(r"\(3/5\)")
     child.expect(PROMPT)
     child.sendintr()
-    child.expect(r"7 answers saved as (\w+)\. Continue with: hipcheck assess --resume (\w+)")
+    child.expect(r"7 answers saved as (\w+)\.\r?\nContinue with: hipcheck assess --resume (\w+)")
     match = child.match
     assert match is not None and match.group(1) == ident == match.group(2)
     child.expect(pexpect.EOF)
