@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -27,6 +27,7 @@ from hipcheck.engine.result import Answer, AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError, UnknownFinding
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
+from hipcheck.store.repositories import StoredAnswer
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from hipcheck.training.activity import RUNNING
@@ -187,8 +188,13 @@ def _reassess(
     return result
 
 
-def _state(row: AssessmentRow, result: AssessmentResult | None = None) -> AssessmentState:
-    """The value object of a row; `result` saves re-validating the JSON just computed."""
+def _state(
+    row: AssessmentRow,
+    result: AssessmentResult | None = None,
+    answers: Sequence[StoredAnswer | AnswerRow] | None = None,
+) -> AssessmentState:
+    """The value object of a row; `result` saves re-validating the JSON just computed, and
+    `answers` (in order) reading the row's answer rows."""
     if result is None:
         if row.result is None:  # pragma: no cover - every stored assessment has a result
             raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
@@ -214,7 +220,7 @@ def _state(row: AssessmentRow, result: AssessmentResult | None = None) -> Assess
                 value=_answer_value(a.value),
                 answered_at=a.answered_at,
             )
-            for a in row.answers
+            for a in (row.answers if answers is None else answers)
         ],
         result=result,
     )
@@ -331,15 +337,14 @@ def answer_many(
         checked.append((finding_id, _answer_value(value)))
     now = now or _now()
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, for_update=True, with_result=False)
+        # The hot path of the web app: answers are read and inserted as plain values, not ORM rows.
+        row = tx.assessments.get_bare(assessment_id, for_update=True)
+        stored = tx.assessments.answers_of(assessment_id)
         # The engine runs before the first write, so SQLite's write lock is held only briefly.
-        before = [(a.finding_id, _answer_value(a.value)) for a in row.answers]
+        before = [(a.finding_id, _answer_value(a.value)) for a in stored]
         result = _reassess(model, row, before + checked, now)
-        tx.assessments.append_step(
-            row,
-            [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in checked],
-        )
-        state = _state(row, result)
+        added = tx.assessments.add_step(assessment_id, stored, [(f, v) for f, v in checked], now)
+        state = _state(row, result, stored + added)
         tx.commit()
     return state
 

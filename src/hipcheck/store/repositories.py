@@ -6,18 +6,35 @@ An id that does not exist raises NotFound with a message naming it.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from hipcheck.errors import NotFound
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 
 
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One stored answer as plain values (the answer path reads and writes these without ORM rows)."""
+
+    seq: int
+    step: int
+    finding_id: str
+    value: str
+    answered_at: datetime
+
+
 class AssessmentRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, lock_for_write: Callable[[], None] | None = None) -> None:
         self.session = session
+        # Called before a row is read for update: on SQLite (no SELECT ... FOR UPDATE) the unit of
+        # work takes the store's writer lock, so two answers to one assessment cannot interleave.
+        self._lock_for_write = lock_for_write
 
     def add(self, row: AssessmentRow) -> None:
         self.session.add(row)
@@ -40,6 +57,8 @@ class AssessmentRepository:
         if with_result:
             stmt = stmt.options(undefer(AssessmentRow.result))
         if for_update:
+            if self._lock_for_write is not None:
+                self._lock_for_write()
             stmt = stmt.with_for_update(of=AssessmentRow)
         return self.session.scalar(stmt)
 
@@ -48,6 +67,54 @@ class AssessmentRepository:
         if row is None:
             raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
         return row
+
+    def get_bare(self, assessment_id: str, *, for_update: bool = False) -> AssessmentRow:
+        """The assessment row alone (no answers, no result): the answer path reads its answers
+        with `answers_of` and adds new ones with `add_step`, which skips building ORM rows."""
+        stmt = select(AssessmentRow).where(AssessmentRow.id == assessment_id)
+        if for_update:
+            if self._lock_for_write is not None:
+                self._lock_for_write()
+            stmt = stmt.with_for_update(of=AssessmentRow)
+        row = self.session.scalar(stmt)
+        if row is None:
+            raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+        return row
+
+    def answers_of(self, assessment_id: str) -> list[StoredAnswer]:
+        """The assessment's answers in the order given."""
+        a = AnswerRow
+        rows = self.session.execute(
+            select(a.seq, a.step, a.finding_id, a.value, a.answered_at)
+            .where(AnswerRow.assessment_id == assessment_id)
+            .order_by(AnswerRow.seq)
+        )
+        return [StoredAnswer(*r) for r in rows]
+
+    def add_step(
+        self, assessment_id: str, stored: list[StoredAnswer], answers: list[tuple[str, str]], at: datetime
+    ) -> list[StoredAnswer]:
+        """Insert answers given together (one screen) as one step after `stored` (the assessment's
+        answers as read in this transaction); the new answers."""
+        seq = max((a.seq for a in stored), default=0)
+        step = max((a.step for a in stored), default=0) + 1
+        new = [StoredAnswer(seq + i, step, f, v, at) for i, (f, v) in enumerate(answers, start=1)]
+        # A Core insert on the table: the ORM's bulk-insert path costs more than the statement.
+        self.session.execute(
+            insert(cast(Table, AnswerRow.__table__)),
+            [
+                {
+                    "assessment_id": assessment_id,
+                    "seq": a.seq,
+                    "step": a.step,
+                    "finding_id": a.finding_id,
+                    "value": a.value,
+                    "answered_at": a.answered_at,
+                }
+                for a in new
+            ],
+        )
+        return new
 
     def recent(self, *, limit: int | None = None) -> list[AssessmentRow]:
         """Newest first."""

@@ -7,6 +7,7 @@ person can act on: a clash with stored rows is a Conflict, anything else a Store
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
@@ -37,13 +38,22 @@ class UnitOfWork:
     hagos: HagosRepository
     activities: ActivityRepository
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(
+        self, session_factory: Callable[[], Session], write_lock: threading.RLock | None = None
+    ) -> None:
         self._session_factory = session_factory
         self._committed = False
+        self._write_lock = write_lock
+        self._holding = False
+
+    def _lock_for_write(self) -> None:
+        if self._write_lock is not None and not self._holding:
+            self._write_lock.acquire()
+            self._holding = True
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
-        self.assessments = AssessmentRepository(self.session)
+        self.assessments = AssessmentRepository(self.session, self._lock_for_write)
         self.plans = PlanRepository(self.session)
         self.diary = DiaryRepository(self.session)
         self.hagos = HagosRepository(self.session)
@@ -62,6 +72,9 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+            if self._holding and self._write_lock is not None:
+                self._holding = False
+                self._write_lock.release()
         if isinstance(exc, SQLAlchemyError):
             raise _translate(exc) from exc
 
@@ -92,9 +105,14 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
+        # SQLite has no SELECT ... FOR UPDATE and lets a blocked writer sleep and poll (up to
+        # 100 ms a turn): within this process, units of work that read an assessment for update
+        # take this lock instead, so they queue and wake the moment it is free, and two answers
+        # to one assessment are never computed from the same stale answers. PostgreSQL locks rows.
+        self.write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.write_lock)
 
     def dispose(self) -> None:
         self.engine.dispose()
