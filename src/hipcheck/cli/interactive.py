@@ -358,11 +358,13 @@ class Session:
         self.console.print(
             Panel("\n".join(lines), title="EMERGENCY — stop here", border_style="red", expand=False)
         )
-        self.console.print(
-            f"Saved as [bold]{state.id}[/]. For whoever sees you: "
-            f"`hipcheck report {state.id} --format pdf -o hipcheck-report.pdf`."
-        )
+        self.console.print(f"Saved as [bold]{state.id}[/]. A report for whoever sees you:")
+        self._command(f"hipcheck report {state.id} -o hipcheck-report.pdf")
         self.console.print(NOT_A_DIAGNOSIS)
+
+    def _command(self, command: str) -> None:
+        # Indented on a line of its own and never wrapped, so it can be copied whole.
+        self.console.print(f"  {command}", soft_wrap=True, markup=False)
 
     def show_result(self, state: services.AssessmentState) -> services.StoredPlan:
         self.console.print()
@@ -373,9 +375,10 @@ class Session:
         self.console.print("[bold]Your plan, in short[/]")
         render_plan_summary(self.console, stored.plan)
         self.console.print(
-            f"Saved as [bold]{state.id}[/]: `hipcheck plan {state.id}` for the whole plan, "
-            f"`hipcheck report {state.id} --format pdf -o report.pdf` for your physio or doctor."
+            f"Saved as [bold]{state.id}[/]. The whole plan, and a report for your physio or doctor:"
         )
+        self._command(f"hipcheck plan {state.id}")
+        self._command(f"hipcheck report {state.id} -o hipcheck-report.pdf")
         self.console.print(NOT_A_DIAGNOSIS)
         return stored
 

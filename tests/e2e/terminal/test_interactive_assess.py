@@ -60,6 +60,7 @@ def test_full_assessment_reaches_the_result_screen_and_is_saved(spawn: Spawn, st
     child.expect("for: |against: ")
     child.expect("Your plan, in short")
     child.expect(f"Saved as {ident}")
+    child.expect(f"  hipcheck report {ident} -o hipcheck-report.pdf")  # whole, ready to copy
     child.expect("not a diagnosis")
     child.expect(pexpect.EOF)
     child.close()
