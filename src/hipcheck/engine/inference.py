@@ -159,33 +159,31 @@ def contributions(
     for (ci, k), share in bonus.items():
         values[ci, k] += share
     values = np.round(values, 6)
-    # Only the strongest MAX_REASONS of each kind are kept; a stable sort on the signed value
-    # (columns in finding-id order) lists equal strengths by finding id.
-    limit = min(MAX_REASONS, len(known))
-    positive = np.where(values >= MIN_REASON, values, 0.0)
-    negative = np.where(values <= -MIN_REASON, values, 0.0)
-    top_pos = np.argsort(-positive, axis=1, kind="stable")[:, :limit]
-    top_neg = np.argsort(negative, axis=1, kind="stable")[:, :limit]
-    n_pos = np.minimum(np.count_nonzero(positive, axis=1), limit).tolist()
-    n_neg = np.minimum(np.count_nonzero(negative, axis=1), limit).tolist()
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")
+    strong = (np.abs(values) >= MIN_REASON).tolist()
+    rows = values.tolist()
 
-    def reason(ci: int, k: int) -> Contribution:
-        fi, answered_yes = known[k]
-        prepared = model.reasons[(ci, fi, answered_yes)]
-        if (ci, k) not in bonus:
-            return prepared
-        return Contribution(
-            finding_id=prepared.finding_id,
-            answer=prepared.answer,
-            log_lr=float(values[ci, k]),
-            text=prepared.text,
-        )
-
-    pos_rows, neg_rows = top_pos.tolist(), top_neg.tolist()
-    return [
-        (
-            [reason(ci, k) for k in pos_rows[ci][: n_pos[ci]]],
-            [reason(ci, k) for k in neg_rows[ci][: n_neg[ci]]],
-        )
-        for ci in range(len(model.condition_ids))
-    ]
+    out: list[tuple[list[Contribution], list[Contribution]]] = []
+    for ci, row in enumerate(order.tolist()):
+        supporting: list[Contribution] = []
+        conflicting: list[Contribution] = []
+        for k in row:
+            if not strong[ci][k]:
+                break  # sorted by strength: the rest are weaker still
+            kept = supporting if rows[ci][k] > 0 else conflicting
+            if len(kept) >= MAX_REASONS:
+                if len(supporting) >= MAX_REASONS and len(conflicting) >= MAX_REASONS:
+                    break
+                continue  # only the strongest MAX_REASONS of each kind are kept
+            fi, answered_yes = known[k]
+            reason = model.reasons[(ci, fi, answered_yes)]
+            if (ci, k) in bonus:
+                reason = Contribution(
+                    finding_id=reason.finding_id,
+                    answer=reason.answer,
+                    log_lr=rows[ci][k],
+                    text=reason.text,
+                )
+            kept.append(reason)
+        out.append((supporting, conflicting))
+    return out
