@@ -38,7 +38,6 @@ KNOWN_UNDER_TRIAGE: dict[str, str] = {
 
 # See-clinician gold cases triaged self-care (not serious, listed so the set stays honest).
 KNOWN_SEE_CLINICIAN_MISSES = {
-    "c2-pht-02": "a year of buttock pain; outer-hip tendon pain ranks first, the >6 weeks rule is not met",
     "c2-ham-01": "complete hamstring avulsion with no pop or bruising reported (escalation findings unknown)",
 }
 
