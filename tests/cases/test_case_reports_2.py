@@ -1,6 +1,6 @@
 """Floors on the second held-out case-report set (issue 3, clinical validation).
 
-`case-reports-2.jsonl` holds 44 published case reports, case series and teaching vignettes, written
+`case-reports-2.jsonl` holds 36 published case reports, case series and teaching vignettes, written
 independently of `case-reports.jsonl` (no shared source) and reduced to what the runner could say
 (sources and reduction notes: `case-reports-2.sources.md`). Unlike the first set it covers the
 common causes too. The floors are the measured levels (2026-11-23), not targets: a change that drops
@@ -33,7 +33,6 @@ RAW: list[dict[str, object]] = [
 KNOWN_UNDER_TRIAGE: dict[str, str] = {
     "c2-fnsf-03": "groin pain described as sharp, nothing load-related reported; R2 is not met",
     "c2-osf-02": "ischial stress fracture reported only as buttock pain with activity",
-    "c2-tt-02": "torsion felt as groin pain only, testicles normal at first (decisive finding absent)",
 }
 
 # See-clinician gold cases triaged self-care (not serious, listed so the set stays honest).
@@ -96,11 +95,11 @@ def test_serious_case_is_not_under_triaged_interactive(model: CompiledModel, raw
 def test_case_report_set_2_meets_its_measured_floor(model: CompiledModel, mode: Mode) -> None:
     cases = [parse_case(raw, n, model) for n, raw in enumerate(RAW, start=1)]
     report = evaluate(model, cases, mode)
-    # measured (44 cases): static top-1 0.659, top-3 0.750; interactive top-1 0.636, top-3 0.750;
-    # red-flag sensitivity 0.885 in both (before the knowledge-base fixes: 0.614 / 0.727 / 0.808)
-    assert report.top1 >= 0.63
+    # measured (36 cases): top-1 0.667, top-3 0.750, red-flag sensitivity 0.900 in both modes
+    # (before the knowledge-base fixes: 0.611 / 0.722 / 0.850, five under-triaged)
+    assert report.top1 >= 0.66
     assert report.top3 >= 0.75
-    assert report.red_flag_sensitivity is not None and report.red_flag_sensitivity >= 0.88
+    assert report.red_flag_sensitivity is not None and report.red_flag_sensitivity >= 0.90
     assert report.self_care_kept == 1.0
     assert set(report.under_triage) <= set(KNOWN_UNDER_TRIAGE) | set(KNOWN_SEE_CLINICIAN_MISSES)
     if mode == "interactive":
@@ -110,7 +109,5 @@ def test_case_report_set_2_meets_its_measured_floor(model: CompiledModel, mode: 
 def test_every_emergency_gold_case_is_at_least_urgent(model: CompiledModel) -> None:
     """Even a documented miss is never sent home: an emergency is at least 'see today'."""
     for raw in _raw_by_level("emergency"):
-        if raw["id"] == "c2-tt-02":
-            continue  # groin pain only, testicles normal (see KNOWN_UNDER_TRIAGE)
         case = parse_case(raw, 0, model)
         assert run_static(model, case).triage.level >= TriageLevel.urgent, raw["id"]
