@@ -7,11 +7,16 @@ SQLite database, then drives it with an async httpx load generator in the same r
 2. answer:   POST /api/v1/assessments/{id}/answers — each client answers the engine's next
    question in its own assessment (read answers, run the engine, store answer and result in one
    transaction); when an assessment stops, the client undoes one step (not timed) and goes on.
+   The answer is posted with the endpoint's default (lean) state unless --answer-query is given,
+   e.g. --answer-query 'conditions=100&reasons=6' for the full state.
 
 Prints requests/s and latency percentiles for both, the ratio (target >= 50 %), and the RSS of
 the server process (target < 150 MB). Bounded in time (seconds per phase) and in request count.
 
-    python -m benchmarks.bench_api [--clients 50] [--seconds 10] [--json]
+    python -m benchmarks.bench_api [--clients 50] [--seconds 10] [--answer-query Q] [--json]
+
+Also prints the CPU time per request of the server process (/proc/<pid>/stat) and of the load
+generator (getrusage), since both share the machine's CPUs and the ratio depends on both.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import asyncio
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -47,6 +53,8 @@ class Phase:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    server_cpu_ms: float = 0.0
+    client_cpu_ms: float = 0.0
 
 
 def _free_port() -> int:
@@ -63,6 +71,17 @@ def _rss_mb(pid: int) -> tuple[float, float]:
         if key in ("VmRSS", "VmHWM"):
             fields[key] = int(value.split()[0]) / 1024
     return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -100,7 +119,7 @@ async def _health_worker(client: httpx.AsyncClient, stop: float, out: list[float
 
 
 async def _answer_worker(
-    client: httpx.AsyncClient, stop: float, out: list[float], errs: list[int], age: int
+    client: httpx.AsyncClient, stop: float, out: list[float], errs: list[int], age: int, query: str
 ) -> None:
     created = await client.post("/api/v1/assessments", json={"age": age, "sex": "female"})
     state = created.json()
@@ -114,7 +133,7 @@ async def _answer_worker(
         body = {"finding_id": nq["finding_ids"][0], "answer": "no"}
         t0 = time.perf_counter()
         try:
-            r = await client.post(f"/api/v1/assessments/{aid}/answers", json=body)
+            r = await client.post(f"/api/v1/assessments/{aid}/answers{query}", json=body)
         except httpx.HTTPError:
             errs.append(0)
             continue
@@ -126,7 +145,7 @@ async def _answer_worker(
             errs.append(r.status_code)
 
 
-async def _phase(base: str, name: str, clients: int, seconds: float) -> Phase:
+async def _phase(base: str, name: str, clients: int, seconds: float, query: str = "") -> Phase:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     latencies: list[float] = []
     errors: list[int] = []
@@ -136,7 +155,9 @@ async def _phase(base: str, name: str, clients: int, seconds: float) -> Phase:
         if name == "health":
             workers = [_health_worker(client, stop, latencies, errors) for _ in range(clients)]
         else:
-            workers = [_answer_worker(client, stop, latencies, errors, 20 + i % 60) for i in range(clients)]
+            workers = [
+                _answer_worker(client, stop, latencies, errors, 20 + i % 60, query) for i in range(clients)
+            ]
         await asyncio.gather(*workers)
         elapsed = time.perf_counter() - start
     return _summary(name, latencies, len(errors), elapsed)
@@ -161,7 +182,19 @@ def _serve_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "hipcheck"]
 
 
-def run(clients: int, seconds: float) -> dict[str, Any]:
+def _measured(base: str, pid: int, name: str, clients: int, seconds: float, query: str) -> Phase:
+    """One phase, with the server's and the load generator's CPU time per request."""
+    server0, own0 = _cpu_seconds(pid), _own_cpu_seconds()
+    phase = asyncio.run(_phase(base, name, clients, seconds, query))
+    server, own = _cpu_seconds(pid) - server0, _own_cpu_seconds() - own0
+    n = max(phase.requests, 1)
+    phase.server_cpu_ms = round(server / n * 1000, 2)
+    phase.client_cpu_ms = round(own / n * 1000, 2)
+    return phase
+
+
+def run(clients: int, seconds: float, answer_query: str = "") -> dict[str, Any]:
+    query = f"?{answer_query.lstrip('?')}" if answer_query else ""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()[0]
@@ -179,9 +212,9 @@ def run(clients: int, seconds: float) -> dict[str, Any]:
             idle_rss, _ = _rss_mb(proc.pid)
             # short warm-up of both paths (connection set-up, first engine calls)
             asyncio.run(_phase(base, "health", clients, 1.0))
-            asyncio.run(_phase(base, "answer", clients, 1.0))
-            health = asyncio.run(_phase(base, "health", clients, seconds))
-            answer = asyncio.run(_phase(base, "answer", clients, seconds))
+            asyncio.run(_phase(base, "answer", clients, 1.0, query))
+            health = _measured(base, proc.pid, "health", clients, seconds, "")
+            answer = _measured(base, proc.pid, "answer", clients, seconds, query)
             rss, peak = _rss_mb(proc.pid)
         finally:
             proc.send_signal(signal.SIGINT)
@@ -194,6 +227,7 @@ def run(clients: int, seconds: float) -> dict[str, Any]:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
         "load_average_1min_before": round(load_before, 2),
         "clients": clients,
+        "answer_query": query,
         "seconds_per_phase": seconds,
         "baseline": asdict(health),
         "answer": asdict(answer),
@@ -206,18 +240,24 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--answer-query", default="", help="query string for the answer POST")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args([] if argv is None and __name__ != "__main__" else argv)
-    result = run(args.clients, args.seconds)
+    result = run(args.clients, args.seconds, args.answer_query)
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(f"{result['clients']} clients, {result['seconds_per_phase']} s per phase, {result['machine']}")
     print(f"load average (1 min) before the run: {result['load_average_1min_before']}")
-    print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}")
-    for key, label in (("baseline", "GET /health (baseline)"), ("answer", "POST .../answers")):
+    head = f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}"
+    print(head + f"{'server CPU ms':>15}{'client CPU ms':>15}")
+    answer_label = "POST .../answers" + result["answer_query"]
+    for key, label in (("baseline", "GET /health (baseline)"), ("answer", answer_label)):
         p = result[key]
-        print(f"{label:<28}{p['rps']:>10}{p['p50_ms']:>10}{p['p99_ms']:>10}{p['max_ms']:>10}{p['errors']:>8}")
+        print(
+            f"{label:<28}{p['rps']:>10}{p['p50_ms']:>10}{p['p99_ms']:>10}{p['max_ms']:>10}{p['errors']:>8}"
+            f"{p['server_cpu_ms']:>15}{p['client_cpu_ms']:>15}"
+        )
     ratio = result["ratio"]
     print(f"ratio answer/baseline: {ratio:.1%} (target >= 50 %)" if ratio is not None else "ratio: n/a")
     rss = result["server_rss_mb"]
