@@ -6,55 +6,40 @@ HIPCHECK_TEST_POSTGRES_URL; each PostgreSQL test gets its own new database, drop
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from hipcheck.engine import CompiledModel, compile_model
 from hipcheck.knowledge.schema import KnowledgeBase
 from hipcheck.store.base import Base
 from hipcheck.store.unit_of_work import Store, open_store
 
-POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
-
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-def _postgres_database() -> Iterator[str]:
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set: `make test` starts PostgreSQL for these tests")
-    name = f"hipcheck_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_database: Callable[[str], AbstractContextManager[str]],
+) -> Iterator[str]:
     """The URL of an EMPTY database: a new SQLite file, or a new PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/nested/folder/hipcheck.db"
     else:
-        yield from _postgres_database()
+        with postgres_database("hipcheck_test") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
-def postgres_store() -> Iterator[Store]:
+def postgres_store(postgres_database: Callable[[str], AbstractContextManager[str]]) -> Iterator[Store]:
     """One migrated PostgreSQL database for the session; `store` empties it before each test."""
-    for url in _postgres_database():
+    with postgres_database("hipcheck_test") as url:
         opened = open_store(url)
         try:
             yield opened

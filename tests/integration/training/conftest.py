@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import sys
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -29,33 +28,19 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
-
-
-def _postgres_url() -> Iterator[str]:
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set: `make test` starts PostgreSQL for these tests")
-    name = f"hipcheck_training_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def session_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Session]]:
+def session_factory(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_database: Callable[[str], AbstractContextManager[str]],
+) -> Iterator[Callable[[], Session]]:
     """Sessions on a fresh database holding only the activities table (SQLite file, or PostgreSQL)."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'training.db'}"])
-    else:
-        urls = _postgres_url()
-    for url in urls:
+    database: AbstractContextManager[str] = (
+        contextlib.nullcontext(f"sqlite:///{tmp_path / 'training.db'}")
+        if request.param == "sqlite"
+        else postgres_database("hipcheck_training")
+    )
+    with database as url:
         engine = create_engine(url)
         Base.metadata.create_all(engine, tables=[ActivityRow.__table__])  # type: ignore[list-item]
         try:

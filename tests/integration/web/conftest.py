@@ -7,48 +7,33 @@ HIPCHECK_TEST_POSTGRES_URL), on a new PostgreSQL database that is dropped afterw
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from hipcheck.config import Settings
 from hipcheck.engine import CompiledModel, compile_model
 from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.web.app import create_app
 
-POSTGRES_ENV = "HIPCHECK_TEST_POSTGRES_URL"
 LOCAL = "http://localhost"
 
 
-def _postgres_database() -> Iterator[str]:
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set: `make test` starts PostgreSQL for these tests")
-    name = f"hipcheck_web_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_database: Callable[[str], AbstractContextManager[str]],
+) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/web/hipcheck.db"
     else:
-        yield from _postgres_database()
+        with postgres_database("hipcheck_web") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
