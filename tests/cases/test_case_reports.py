@@ -89,8 +89,9 @@ def test_case_report_set_meets_its_measured_floor(model: CompiledModel, mode: Mo
     cases = [parse_case(raw, n, model) for n, raw in enumerate(RAW, start=1)]
     report = evaluate(model, cases, mode)
     # measured (96 cases): static top-3 0.781, interactive 0.792; red-flag sensitivity 0.873 in both
+    # at first, 0.921 after the engine's red-flag floor and pooled bone-injury threshold
     assert report.top3 >= 0.78
-    assert report.red_flag_sensitivity is not None and report.red_flag_sensitivity >= 0.86
+    assert report.red_flag_sensitivity is not None and report.red_flag_sensitivity >= 0.92
     assert report.self_care_kept == 1.0
     serious_ids = {str(r["id"]) for r in SERIOUS}
     assert {i for i in report.under_triage if i in serious_ids} <= set(KNOWN_UNDER_TRIAGE)
