@@ -116,9 +116,9 @@ class CompiledModel:
     """(condition, finding, answered yes) -> the prepared reason (log LR and plain words)."""
     red_flag_findings: tuple[str, ...] = field(default=())
     red_flag_set: frozenset[str] = field(default=frozenset())
-    bone_pools: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    """Default level -> must-not-miss bone injuries sharing it; triage compares their summed
-    probability with their smallest threshold (same action: stop running, imaging)."""
+    safety_pools: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """"pool:level" -> must-not-miss conditions of one KB safety_pool sharing a default level; triage
+    compares their summed probability with their smallest threshold (they share one action)."""
 
     def condition(self, index: int) -> Condition:
         return self.kb.conditions[self.condition_ids[index]]
@@ -218,8 +218,8 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
     pools: dict[str, list[int]] = {}
     for ci, cid in enumerate(condition_ids):
         cond = kb.conditions[cid]
-        if cond.must_not_miss and cond.return_to_run_group == "bone":
-            pools.setdefault(cond.default_triage.value, []).append(ci)
+        if cond.must_not_miss and cond.safety_pool is not None:
+            pools.setdefault(f"{cond.safety_pool}:{cond.default_triage.value}", []).append(ci)
 
     return CompiledModel(
         kb=kb,
@@ -241,7 +241,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         reasons=reasons,
         red_flag_findings=tuple(f for f in finding_ids if kb.findings[f].group == "red_flag"),
         red_flag_set=frozenset(f for f in finding_ids if kb.findings[f].group == "red_flag"),
-        bone_pools={level: tuple(ids) for level, ids in pools.items() if len(ids) > 1},
+        safety_pools={key: tuple(ids) for key, ids in pools.items() if len(ids) > 1},
     )
 
 

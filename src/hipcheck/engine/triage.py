@@ -140,7 +140,7 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
             reason = TriageReason(kind="escalation", id=cid, level=esc.level, text=text)
             reasons.append((esc.level.rank, 1, reason, esc.instruction))
 
-    for members_idx in model.bone_pools.values():
+    for members_idx in model.safety_pools.values():
         total = float(family.probability[:, list(members_idx)].sum(axis=1).max())
         threshold = float(model.safety_threshold[list(members_idx)].min())
         if total < threshold:
@@ -150,7 +150,7 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
         ranked = sorted(members_idx, key=lambda i: -float(highest[i]))
         names = " or ".join(model.condition(i).name for i in ranked if float(highest[i]) >= 0.01)
         text = (
-            f"a bone injury ({names}) is {_percent(total)} likely in all, at or above the "
+            f"{names}: {_percent(total)} likely in all, at or above the "
             f"{_percent(threshold)} safety threshold"
         )
         reason = TriageReason(kind="must_not_miss", id=model.condition_ids[lead], level=level, text=text)

@@ -184,6 +184,12 @@ class Condition(Sourced):
     safety_threshold: Probability | None = Field(
         default=None, description="must-not-miss: posterior above this raises triage to default_triage"
     )
+    safety_pool: Id | None = Field(
+        default=None,
+        description="must-not-miss conditions in the same pool with the same default_triage share one "
+        "action (e.g. bone injuries: stop running, imaging); their probabilities are summed against "
+        "the pool's smallest safety_threshold",
+    )
     escalations: list[Escalation] = Field(default_factory=list)
     typical_course: str
     first_line_care: list[Id] = Field(default_factory=list, description="care component ids")
@@ -198,6 +204,8 @@ class Condition(Sourced):
     def _must_not_miss_threshold(self) -> Condition:
         if self.must_not_miss and self.safety_threshold is None:
             raise ValueError("a must_not_miss condition needs a safety_threshold")
+        if self.safety_pool is not None and not self.must_not_miss:
+            raise ValueError("safety_pool is only for must_not_miss conditions")
         return self
 
 

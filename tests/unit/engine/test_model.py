@@ -60,12 +60,13 @@ def test_prepared_reasons_match_the_log_likelihood_ratios() -> None:
         assert reason.answer == ("yes" if is_yes else "no")
 
 
-def test_must_not_miss_bone_injuries_sharing_a_level_are_pooled() -> None:
+def test_must_not_miss_conditions_of_one_safety_pool_sharing_a_level_are_pooled() -> None:
     data = tiny_kb_data()
     for cid in ("fnsf", "septic"):
         data["conditions"][cid].update(
-            must_not_miss=True, safety_threshold=0.3, default_triage="urgent", return_to_run_group="bone"
+            must_not_miss=True, safety_threshold=0.3, default_triage="urgent", safety_pool="bone_injury"
         )
     model = build_model(data)
-    assert model.bone_pools == {"urgent": (model.condition_index["fnsf"], model.condition_index["septic"])}
+    pool = (model.condition_index["fnsf"], model.condition_index["septic"])
+    assert model.safety_pools == {"bone_injury:urgent": pool}
     assert np.isinf(model.safety_threshold[model.condition_index["gtps"]])
