@@ -27,7 +27,7 @@ from hipcheck.engine.result import Answer, AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError, UnknownFinding
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
-from hipcheck.store.repositories import StoredAnswer
+from hipcheck.store.repositories import AssessmentHead, ResultColumns, StoredAnswer
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from hipcheck.training.activity import RUNNING
@@ -162,41 +162,49 @@ def _evaluate(model: CompiledModel, evidence: Evidence) -> AssessmentResult:
     return assess(model, evidence)
 
 
+def _result_columns(result: AssessmentResult) -> ResultColumns:
+    return ResultColumns(
+        result=result.model_dump_json(),
+        triage_level=result.triage.level.value,
+        top_condition=result.conditions[0].id if result.conditions else None,
+        status="complete" if result.should_stop else "in_progress",
+    )
+
+
 def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime) -> None:
-    row.result = result.model_dump_json()
-    row.triage_level = result.triage.level.value
-    row.top_condition = result.conditions[0].id if result.conditions else None
-    row.status = "complete" if result.should_stop else "in_progress"
+    """Put a new assessment's first result on its (not yet stored) row."""
+    columns = _result_columns(result)
+    row.result = columns.result
+    row.triage_level = columns.triage_level
+    row.top_condition = columns.top_condition
+    row.status = columns.status
     row.updated_at = now
-    # A new revision makes every plan made from the old result stale (see get_plan).
-    row.revision = (row.revision or 0) + 1
+    row.revision = 1
 
 
 def _reassess(
-    model: CompiledModel,
-    row: AssessmentRow,
-    answers: list[tuple[str, Answer]],
-    now: dt.datetime,
+    model: CompiledModel, head: AssessmentHead, answers: list[tuple[str, Answer]]
 ) -> AssessmentResult:
-    """Store the engine's result for `answers` (the assessment's answers after the change).
+    """The engine's result for `answers` (the assessment's answers after the change).
 
-    Plans made from the old result become stale: a plan must never outlive the triage it was
-    built for, so only a plan of the new revision is shown.
+    It runs before the transaction's first write, so SQLite's write lock is held only briefly.
+    Storing it (`save_result`) gives the assessment a new revision: plans made from the old
+    result become stale, since a plan must never outlive the triage it was built for.
     """
-    result = _evaluate(model, _evidence(row.age, row.sex, answers))
-    _store_result(row, result, now)
-    return result
+    return _evaluate(model, _evidence(head.age, head.sex, answers))
 
 
 def _state(
-    row: AssessmentRow,
+    row: AssessmentRow | AssessmentHead,
     result: AssessmentResult | None = None,
     answers: Sequence[StoredAnswer | AnswerRow] | None = None,
 ) -> AssessmentState:
     """The value object of a row; `result` saves re-validating the JSON just computed, and
     `answers` (in order) reading the row's answer rows."""
     if result is None:
-        if row.result is None:  # pragma: no cover - every stored assessment has a result
+        if (
+            not isinstance(row, AssessmentRow) or row.result is None
+        ):  # pragma: no cover - every stored assessment has a result
             raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
         try:
             result = AssessmentResult.model_validate_json(row.result)
@@ -220,7 +228,7 @@ def _state(
                 value=_answer_value(a.value),
                 answered_at=a.answered_at,
             )
-            for a in (row.answers if answers is None else answers)
+            for a in (row.answers if answers is None and isinstance(row, AssessmentRow) else answers or [])
         ],
         result=result,
     )
@@ -337,14 +345,14 @@ def answer_many(
         checked.append((finding_id, _answer_value(value)))
     now = now or _now()
     with uow() as tx:
-        # The hot path of the web app: answers are read and inserted as plain values, not ORM rows.
-        row = tx.assessments.get_bare(assessment_id, for_update=True)
+        # The hot path of the web app: plain values and prepared statements, no ORM rows.
+        head = tx.assessments.head_for_update(assessment_id)
         stored = tx.assessments.answers_of(assessment_id)
-        # The engine runs before the first write, so SQLite's write lock is held only briefly.
         before = [(a.finding_id, _answer_value(a.value)) for a in stored]
-        result = _reassess(model, row, before + checked, now)
-        added = tx.assessments.add_step(assessment_id, stored, [(f, v) for f, v in checked], now)
-        state = _state(row, result, stored + added)
+        result = _reassess(model, head, before + checked)
+        added = tx.assessments.add_step(assessment_id, stored, checked, now)
+        head = tx.assessments.save_result(head, _result_columns(result), now)
+        state = _state(head, result, stored + added)
         tx.commit()
     return state
 
@@ -355,14 +363,16 @@ def back(
     """Undo the last step of answers; the result goes back to what it was before them."""
     now = now or _now()
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, for_update=True, with_result=False)
-        if not row.answers:
+        head = tx.assessments.head_for_update(assessment_id)
+        stored = tx.assessments.answers_of(assessment_id)
+        if not stored:
             raise Conflict("there is no answer to undo yet", field="assessment_id")
-        last_step = max(a.step for a in row.answers)
-        kept = [(a.finding_id, _answer_value(a.value)) for a in row.answers if a.step != last_step]
-        result = _reassess(model, row, kept, now)
-        tx.assessments.drop_last_step(row)
-        state = _state(row, result)
+        last_step = max(a.step for a in stored)
+        kept = [a for a in stored if a.step != last_step]
+        result = _reassess(model, head, [(a.finding_id, _answer_value(a.value)) for a in kept])
+        tx.assessments.drop_step(assessment_id, last_step)
+        head = tx.assessments.save_result(head, _result_columns(result), now)
+        state = _state(head, result, kept)
         tx.commit()
     return state
 

@@ -6,12 +6,12 @@ An id that does not exist raises NotFound with a message naming it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from hipcheck.errors import NotFound
@@ -29,6 +29,70 @@ class StoredAnswer:
     answered_at: datetime
 
 
+@dataclass(frozen=True)
+class AssessmentHead:
+    """An assessment's own columns without its result, as plain values (the answer path)."""
+
+    id: str
+    age: int
+    sex: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class ResultColumns:
+    """What is stored of a new engine result: its JSON and the columns copied out of it."""
+
+    result: str
+    triage_level: str
+    top_condition: str | None
+    status: str
+
+
+# The answer path's statements, built once: SQLAlchemy caches their compiled SQL, and building a
+# statement per request cost more than running it. They run on the unit of work's connection,
+# inside its transaction, without the ORM (no identity map, no flush).
+_ASSESSMENTS = cast(Table, AssessmentRow.__table__)
+_ANSWERS = cast(Table, AnswerRow.__table__)
+_HEAD_COLUMNS = (
+    _ASSESSMENTS.c.id,
+    _ASSESSMENTS.c.age,
+    _ASSESSMENTS.c.sex,
+    _ASSESSMENTS.c.status,
+    _ASSESSMENTS.c.created_at,
+    _ASSESSMENTS.c.updated_at,
+    _ASSESSMENTS.c.revision,
+)
+_HEAD_FOR_UPDATE = (
+    select(*_HEAD_COLUMNS).where(_ASSESSMENTS.c.id == bindparam("assessment_id")).with_for_update()
+)
+_ANSWERS_OF = (
+    select(_ANSWERS.c.seq, _ANSWERS.c.step, _ANSWERS.c.finding_id, _ANSWERS.c.value, _ANSWERS.c.answered_at)
+    .where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
+    .order_by(_ANSWERS.c.seq)
+)
+_INSERT_ANSWER = insert(_ANSWERS)
+_DELETE_STEP = delete(_ANSWERS).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.step == bindparam("drop_step")
+)
+_SAVE_RESULT = (
+    update(_ASSESSMENTS)
+    .where(_ASSESSMENTS.c.id == bindparam("assessment_id"))
+    .values(
+        result=bindparam("new_result"),
+        triage_level=bindparam("new_triage_level"),
+        top_condition=bindparam("new_top_condition"),
+        status=bindparam("new_status"),
+        updated_at=bindparam("new_updated_at"),
+        # A new revision makes every plan made from the old result stale (see services.get_plan).
+        revision=_ASSESSMENTS.c.revision + 1,
+    )
+)
+
+
 class AssessmentRepository:
     def __init__(self, session: Session, lock_for_write: Callable[[], None] | None = None) -> None:
         self.session = session
@@ -40,15 +104,9 @@ class AssessmentRepository:
         self.session.add(row)
         self.session.flush()
 
-    def find(
-        self, assessment_id: str, *, for_update: bool = False, with_result: bool = True
-    ) -> AssessmentRow | None:
-        """The assessment with its answers.
-
-        `for_update` locks its row (PostgreSQL) so that two answers to the same assessment are
-        written one after the other; `with_result=False` skips reading the stored result (the
-        largest column) when it is about to be replaced.
-        """
+    def find(self, assessment_id: str, *, with_result: bool = True) -> AssessmentRow | None:
+        """The assessment with its answers; `with_result=False` skips reading the stored result
+        (the largest column) when it is not needed."""
         stmt = (
             select(AssessmentRow)
             .where(AssessmentRow.id == assessment_id)
@@ -56,52 +114,39 @@ class AssessmentRepository:
         )
         if with_result:
             stmt = stmt.options(undefer(AssessmentRow.result))
-        if for_update:
-            if self._lock_for_write is not None:
-                self._lock_for_write()
-            stmt = stmt.with_for_update(of=AssessmentRow)
         return self.session.scalar(stmt)
 
-    def get(self, assessment_id: str, *, for_update: bool = False, with_result: bool = True) -> AssessmentRow:
-        row = self.find(assessment_id, for_update=for_update, with_result=with_result)
+    def get(self, assessment_id: str, *, with_result: bool = True) -> AssessmentRow:
+        row = self.find(assessment_id, with_result=with_result)
         if row is None:
             raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
         return row
 
-    def get_bare(self, assessment_id: str, *, for_update: bool = False) -> AssessmentRow:
-        """The assessment row alone (no answers, no result): the answer path reads its answers
-        with `answers_of` and adds new ones with `add_step`, which skips building ORM rows."""
-        stmt = select(AssessmentRow).where(AssessmentRow.id == assessment_id)
-        if for_update:
-            if self._lock_for_write is not None:
-                self._lock_for_write()
-            stmt = stmt.with_for_update(of=AssessmentRow)
-        row = self.session.scalar(stmt)
+    def head_for_update(self, assessment_id: str) -> AssessmentHead:
+        """The assessment's own columns, its row locked until the transaction ends (PostgreSQL; on
+        SQLite the unit of work's writer lock) so two answers to it are written one after the other."""
+        if self._lock_for_write is not None:
+            self._lock_for_write()
+        row = self.session.connection().execute(_HEAD_FOR_UPDATE, {"assessment_id": assessment_id}).first()
         if row is None:
             raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
-        return row
+        return AssessmentHead(*row)
 
     def answers_of(self, assessment_id: str) -> list[StoredAnswer]:
         """The assessment's answers in the order given."""
-        a = AnswerRow
-        rows = self.session.execute(
-            select(a.seq, a.step, a.finding_id, a.value, a.answered_at)
-            .where(AnswerRow.assessment_id == assessment_id)
-            .order_by(AnswerRow.seq)
-        )
+        rows = self.session.connection().execute(_ANSWERS_OF, {"assessment_id": assessment_id})
         return [StoredAnswer(*r) for r in rows]
 
     def add_step(
-        self, assessment_id: str, stored: list[StoredAnswer], answers: list[tuple[str, str]], at: datetime
+        self, assessment_id: str, stored: list[StoredAnswer], answers: Sequence[tuple[str, str]], at: datetime
     ) -> list[StoredAnswer]:
         """Insert answers given together (one screen) as one step after `stored` (the assessment's
         answers as read in this transaction); the new answers."""
         seq = max((a.seq for a in stored), default=0)
         step = max((a.step for a in stored), default=0) + 1
         new = [StoredAnswer(seq + i, step, f, v, at) for i, (f, v) in enumerate(answers, start=1)]
-        # A Core insert on the table: the ORM's bulk-insert path costs more than the statement.
-        self.session.execute(
-            insert(cast(Table, AnswerRow.__table__)),
+        self.session.connection().execute(
+            _INSERT_ANSWER,
             [
                 {
                     "assessment_id": assessment_id,
@@ -115,6 +160,25 @@ class AssessmentRepository:
             ],
         )
         return new
+
+    def drop_step(self, assessment_id: str, step: int) -> None:
+        """Delete the answers of one step (`back`)."""
+        self.session.connection().execute(_DELETE_STEP, {"assessment_id": assessment_id, "drop_step": step})
+
+    def save_result(self, head: AssessmentHead, columns: ResultColumns, at: datetime) -> AssessmentHead:
+        """Replace the stored result of a locked assessment; its head as it now is."""
+        self.session.connection().execute(
+            _SAVE_RESULT,
+            {
+                "assessment_id": head.id,
+                "new_result": columns.result,
+                "new_triage_level": columns.triage_level,
+                "new_top_condition": columns.top_condition,
+                "new_status": columns.status,
+                "new_updated_at": at,
+            },
+        )
+        return replace(head, status=columns.status, updated_at=at, revision=head.revision + 1)
 
     def recent(self, *, limit: int | None = None) -> list[AssessmentRow]:
         """Newest first."""
@@ -148,17 +212,6 @@ class AssessmentRepository:
             answer.step = step
             row.answers.append(answer)
         self.session.flush()
-
-    def drop_last_step(self, row: AssessmentRow) -> list[AnswerRow]:
-        """Remove the answers of the newest step; the removed answers, oldest first."""
-        if not row.answers:
-            return []
-        last_step = max(a.step for a in row.answers)
-        dropped = [a for a in row.answers if a.step == last_step]
-        for answer in dropped:
-            row.answers.remove(answer)
-        self.session.flush()
-        return dropped
 
 
 class PlanRepository:
