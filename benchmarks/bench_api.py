@@ -4,9 +4,10 @@ Starts `hipcheck serve` (the real command, one process) on a free loopback port 
 SQLite database, then drives it with an async httpx load generator in the same run:
 
 1. baseline: GET /api/v1/health (no database, no engine) — the ceiling of this server;
-2. answer:   POST /api/v1/assessments/{id}/answers — each client answers the engine's next
-   question in its own assessment (read answers, run the engine, store answer and result in one
-   transaction); when an assessment stops, the client undoes one step (not timed) and goes on.
+2. answer:   POST /api/v1/assessments/{id}/answers (or .../answers/batch for a grouped question)
+   — each client plays the runners of tests/cases/dev-cases.jsonl one after another: it starts an
+   assessment (not timed) and answers every question the engine asks as that runner would (read
+   answers, run the engine, store answer and result in one transaction) until the engine stops.
    The answer is posted with the endpoint's default (lean) state unless --answer-query is given,
    e.g. --answer-query 'conditions=100&reasons=6' for the full state.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -41,6 +43,41 @@ from typing import Any
 import httpx
 
 MAX_REQUESTS_PER_PHASE = 200_000
+CASES = Path(__file__).resolve().parent.parent / "tests" / "cases" / "dev-cases.jsonl"
+# Starting is not timed; the client asks for the same lean state as the answer endpoint returns.
+START_QUERY = "?conditions=10&reasons=3"
+
+
+@dataclass(frozen=True)
+class RunnerCase:
+    """A development case as the runner who answers the engine's questions."""
+
+    age: int
+    sex: str
+    present: frozenset[str]
+    absent: frozenset[str]
+
+    def answer(self, finding_id: str) -> str:
+        if finding_id in self.present:
+            return "yes"
+        return "no" if finding_id in self.absent else "unknown"
+
+
+def load_cases(path: Path = CASES) -> list[RunnerCase]:
+    """The runners of a case file (JSON Lines with age, sex, present and absent finding ids)."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            cases.append(
+                RunnerCase(
+                    raw["age"],
+                    raw["sex"],
+                    frozenset(raw.get("present", [])),
+                    frozenset(raw.get("absent", [])),
+                )
+            )
+    return cases
 
 
 @dataclass
@@ -119,44 +156,73 @@ async def _health_worker(client: httpx.AsyncClient, stop: float, out: list[float
 
 
 async def _answer_worker(
-    client: httpx.AsyncClient, stop: float, out: list[float], errs: list[int], age: int, query: str
+    client: httpx.AsyncClient,
+    stop: float,
+    out: list[float],
+    errs: list[int],
+    cases: list[RunnerCase],
+    first: int,
+    query: str,
 ) -> None:
-    created = await client.post("/api/v1/assessments", json={"age": age, "sex": "female"})
-    state = created.json()
-    aid = state["id"]
+    """Runs one runner's assessment after another: start (not timed), then answer each question
+    the engine asks as the case's runner would (present -> yes, absent -> no, else don't know) until
+    it stops, then the next case. A grouped question is answered on one screen (the batch route)."""
+    turn = first
     while time.perf_counter() < stop and len(out) < MAX_REQUESTS_PER_PHASE:
-        nq = state["result"]["next_question"]
-        if state["result"]["should_stop"] or nq is None:
-            r = await client.post(f"/api/v1/assessments/{aid}/back")
-            state = r.json()
-            continue
-        body = {"finding_id": nq["finding_ids"][0], "answer": "no"}
-        t0 = time.perf_counter()
-        try:
-            r = await client.post(f"/api/v1/assessments/{aid}/answers{query}", json=body)
-        except httpx.HTTPError:
-            errs.append(0)
-            continue
-        elapsed = time.perf_counter() - t0
-        if r.status_code == 200:
-            out.append(elapsed)
-            state = r.json()
-        else:
-            errs.append(r.status_code)
+        case = cases[turn % len(cases)]
+        turn += 1
+        created = await client.post(
+            f"/api/v1/assessments{START_QUERY}", json={"age": case.age, "sex": case.sex}
+        )
+        state = created.json()
+        aid = state["id"]
+        while time.perf_counter() < stop and len(out) < MAX_REQUESTS_PER_PHASE:
+            nq = state["result"]["next_question"]
+            if state["result"]["should_stop"] or nq is None:
+                break
+            ids: list[str] = nq["finding_ids"]
+            if len(ids) == 1:
+                url = f"/api/v1/assessments/{aid}/answers{query}"
+                body: dict[str, Any] = {"finding_id": ids[0], "answer": case.answer(ids[0])}
+            else:
+                url = f"/api/v1/assessments/{aid}/answers/batch{query}"
+                body = {"answers": {f: case.answer(f) for f in ids}}
+            t0 = time.perf_counter()
+            try:
+                r = await client.post(url, json=body)
+            except httpx.HTTPError:
+                errs.append(0)
+                continue
+            elapsed = time.perf_counter() - t0
+            if r.status_code == 200:
+                out.append(elapsed)
+                state = r.json()
+            else:
+                errs.append(r.status_code)
+                break
 
 
-async def _phase(base: str, name: str, clients: int, seconds: float, query: str = "") -> Phase:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+async def _phase(
+    base: str, name: str, clients: int, seconds: float, query: str = "", cases: list[RunnerCase] | None = None
+) -> Phase:
     latencies: list[float] = []
     errors: list[int] = []
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+    # One client (one keep-alive connection) per simulated user: httpx's shared pool scans every
+    # connection on each request, which made the load generator, not the server, the bottleneck.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with contextlib.AsyncExitStack() as stack:
+        pool = [
+            await stack.enter_async_context(httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0))
+            for _ in range(clients)
+        ]
         start = time.perf_counter()
         stop = start + seconds
         if name == "health":
-            workers = [_health_worker(client, stop, latencies, errors) for _ in range(clients)]
+            workers = [_health_worker(c, stop, latencies, errors) for c in pool]
         else:
+            runners = cases or load_cases()
             workers = [
-                _answer_worker(client, stop, latencies, errors, 20 + i % 60, query) for i in range(clients)
+                _answer_worker(c, stop, latencies, errors, runners, i, query) for i, c in enumerate(pool)
             ]
         await asyncio.gather(*workers)
         elapsed = time.perf_counter() - start
