@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from hipcheck.engine.inference import contributions, posterior
+from hipcheck.engine.inference import contributions, posterior, prior_for
 from hipcheck.engine.model import CompiledModel, EngineParams, compile_model
 from hipcheck.engine.questions import plan_next
-from hipcheck.engine.result import AssessmentResult, ConditionScore, Evidence
+from hipcheck.engine.result import AssessmentResult, Evidence
 from hipcheck.engine.triage import decide_triage
 
 __all__ = ["CompiledModel", "EngineParams", "assess", "compile_model", "count_questions"]
@@ -20,18 +20,8 @@ __all__ = ["CompiledModel", "EngineParams", "assess", "compile_model", "count_qu
 def count_questions(model: CompiledModel, evidence: Evidence) -> int:
     """How many screens the answers took: findings sharing an ask_group (or the red-flag and
     location screens without one) count once."""
-    screens: set[str] = set()
-    for finding_id in evidence.answers:
-        finding = model.kb.findings.get(finding_id)
-        if finding is None:
-            continue
-        if finding.ask_group:
-            screens.add("group:" + finding.ask_group)
-        elif finding.group in ("red_flag", "location"):
-            screens.add("group:" + finding.group)
-        else:
-            screens.add(finding_id)
-    return len(screens)
+    count_key = model.count_key
+    return len({count_key[f] for f in evidence.answers if f in count_key})
 
 
 def assess(
@@ -45,33 +35,37 @@ def assess(
     post = posterior(model, evidence)
     triage = decide_triage(model, evidence, post)
 
-    probability = np.clip(post.probability, 0.0, 1.0).tolist()
-    prior = np.clip(post.prior, 0.0, 1.0).tolist()
+    clipped = np.clip(post.probability, 0.0, 1.0)
+    probability: list[float] = clipped.tolist()
+    prior = prior_for(model, evidence).prior_list
     reasons = contributions(model, evidence, post.index)
-    order = sorted(range(len(model.condition_ids)), key=lambda i: (-probability[i], model.condition_ids[i]))
-    scores: list[ConditionScore] = []
-    for ci in order:
-        cond = model.condition(ci)
-        supporting, conflicting = reasons[ci]
-        scores.append(
-            ConditionScore(
-                id=cond.id,
-                name=cond.name,
-                probability=probability[ci],
-                prior=prior[ci],
-                must_not_miss=cond.must_not_miss,
-                supporting=supporting,
-                conflicting=conflicting,
-            )
-        )
+    # Most likely first, ties by condition id.
+    order: list[int] = np.lexsort((model.condition_rank, -clipped)).tolist()
+    conditions = model.conditions
+    # The whole result is validated in one call (nested models are built by pydantic-core), which
+    # is quicker than one ConditionScore(...) per condition; the values are the same.
+    scores = [
+        {
+            "id": conditions[ci].id,
+            "name": conditions[ci].name,
+            "probability": probability[ci],
+            "prior": prior[ci],
+            "must_not_miss": conditions[ci].must_not_miss,
+            "supporting": reasons[ci][0],
+            "conflicting": reasons[ci][1],
+        }
+        for ci in order
+    ]
 
     asked = count_questions(model, evidence) if questions_asked is None else questions_asked
     plan = plan_next(model, evidence, post.probability, triage.level, asked)
-    return AssessmentResult(
-        triage=triage,
-        conditions=scores,
-        next_question=plan.next_question,
-        should_stop=plan.should_stop,
-        stop_reason=plan.stop_reason,
-        questions_answered=asked,
+    return AssessmentResult.model_validate(
+        {
+            "triage": triage,
+            "conditions": scores,
+            "next_question": plan.next_question,
+            "should_stop": plan.should_stop,
+            "stop_reason": plan.stop_reason,
+            "questions_answered": asked,
+        }
     )

@@ -13,9 +13,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hipcheck.engine.model import MAX_REASONS, MIN_REASON, CompiledModel, FloatArray, IntArray
+from hipcheck.engine.model import (
+    MAX_REASONS,
+    MIN_REASON,
+    CompiledModel,
+    FloatArray,
+    IntArray,
+    PriorRow,
+    normalise,
+    prior_row,
+)
 from hipcheck.engine.result import Contribution, Evidence
 from hipcheck.errors import UnknownFinding
+
+__all__ = [
+    "EvidenceIndex",
+    "Posterior",
+    "contributions",
+    "index_evidence",
+    "normalise",
+    "posterior",
+    "prior_for",
+    "prior_log_weights",
+    "to_probability",
+]
 
 
 @dataclass(frozen=True)
@@ -26,28 +47,69 @@ class EvidenceIndex:
     no: IntArray
     answered: frozenset[str]
     """Every finding the runner has been asked, including those answered 'unknown'."""
+    yes_list: tuple[int, ...]
+    """`yes` as Python ints (sorted), for the per-answer loops."""
+    no_list: tuple[int, ...]
+    yes_ids: frozenset[str]
+    """Every finding answered 'yes', including those asked only of the other sex (rules read these)."""
 
 
 def index_evidence(model: CompiledModel, evidence: Evidence) -> EvidenceIndex:
     """Check every finding id and split the answers into yes / no index arrays."""
     yes: list[int] = []
     no: list[int] = []
+    yes_ids: list[str] = []
+    finding_index = model.finding_index
+    finding_sex = model.finding_sex
+    runner_sex = evidence.sex
     for finding_id, answer in evidence.answers.items():
-        index = model.finding_index.get(finding_id)
+        index = finding_index.get(finding_id)
         if index is None:
             raise UnknownFinding(f"unknown finding id '{finding_id}'", field=finding_id)
-        sex = model.finding_sex[index]
-        if sex is not None and sex != evidence.sex:
+        if answer == "yes":
+            yes_ids.append(finding_id)
+        sex = finding_sex[index]
+        if sex is not None and sex != runner_sex:
             continue  # asked only of the other sex: not evidence for this runner
         if answer == "yes":
             yes.append(index)
         elif answer == "no":
             no.append(index)
+    yes.sort()
+    no.sort()
     return EvidenceIndex(
-        yes=np.array(sorted(yes), dtype=np.int64),
-        no=np.array(sorted(no), dtype=np.int64),
+        yes=np.array(yes, dtype=np.int64),
+        no=np.array(no, dtype=np.int64),
         answered=frozenset(evidence.answers),
+        yes_list=tuple(yes),
+        no_list=tuple(no),
+        yes_ids=frozenset(yes_ids),
     )
+
+
+def prior_for(model: CompiledModel, evidence: Evidence) -> PriorRow:
+    """The age/sex prior of this runner: prepared at compile time for every age an Evidence allows."""
+    row = model.prior_rows.get((evidence.sex, evidence.age))
+    if row is None:
+        row = prior_row(model.log_prior, model.modifiers, evidence.age, evidence.sex)
+    return row
+
+
+def _risk_log_weights(model: CompiledModel, evidence: Evidence, idx: EvidenceIndex) -> FloatArray | None:
+    """Extra log factor per condition from risk-factor modifiers whose findings are all 'yes'
+    (None when none applies: adding zeros would change nothing)."""
+    if not model.risk_modifiers:
+        return None
+    risk: FloatArray | None = None
+    yes = set(idx.yes_list)
+    for mod in model.risk_modifiers:
+        if not mod.applies_to(evidence.age, evidence.sex):
+            continue
+        if all(f in yes for f in mod.if_present):
+            if risk is None:
+                risk = np.zeros_like(model.log_prior)
+            risk[mod.condition] += mod.log_factor
+    return risk
 
 
 def prior_log_weights(
@@ -56,26 +118,11 @@ def prior_log_weights(
     """(demographic log prior, extra log factor from risk-factor modifiers), both per condition.
 
     Demographic modifiers (age, sex only) set the reported prior; modifiers that also need a
-    finding present count as that finding's contribution.
+    finding present count as that finding's contribution. The first array is shared (read-only).
     """
-    demographic = model.log_prior.copy()
-    risk = np.zeros_like(demographic)
-    yes = set(idx.yes.tolist())
-    for mod in model.modifiers:
-        if not mod.applies_to(evidence.age, evidence.sex):
-            continue
-        if not mod.if_present:
-            demographic[mod.condition] += mod.log_factor
-        elif all(f in yes for f in mod.if_present):
-            risk[mod.condition] += mod.log_factor
-    return demographic, risk
-
-
-def normalise(log_weights: FloatArray) -> FloatArray:
-    shifted = log_weights - log_weights.max()
-    weights = np.exp(shifted)
-    result: FloatArray = weights / weights.sum()
-    return result
+    risk = _risk_log_weights(model, evidence, idx)
+    demographic = prior_for(model, evidence).log_prior
+    return demographic, np.zeros_like(demographic) if risk is None else risk
 
 
 @dataclass(frozen=True)
@@ -110,14 +157,17 @@ def to_probability(model: CompiledModel, log_score: FloatArray, log_prior: Float
 def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
     """Prior and posterior probability of every condition given the evidence."""
     idx = index_evidence(model, evidence)
-    demographic, risk = prior_log_weights(model, evidence, idx)
-    log_post = demographic + risk
+    row = prior_for(model, evidence)
+    demographic = row.log_prior
+    risk = _risk_log_weights(model, evidence, idx)
+    # Without risk factors the sum would add zeros, which leaves every value as it is.
+    log_post = demographic if risk is None else demographic + risk
     if idx.yes.size:
         log_post = log_post + model.log_lr_yes[:, idx.yes].sum(axis=1)
     if idx.no.size:
         log_post = log_post + model.log_lr_no[:, idx.no].sum(axis=1)
     return Posterior(
-        prior=normalise(demographic),
+        prior=row.prior,
         probability=to_probability(model, log_post, demographic),
         index=idx,
         log_score=log_post,
@@ -135,55 +185,70 @@ def contributions(
     in general, plus any risk-factor prior modifier that the answer switched on (shared equally
     among the modifier's findings). Answers that moved the odds by under 1% are left out.
     """
-    # Columns ordered by finding id, so a stable sort by strength breaks ties by id.
-    known = sorted(
-        [(f, True) for f in idx.yes.tolist()] + [(f, False) for f in idx.no.tolist()],
-        key=lambda fa: model.finding_ids[fa[0]],
-    )
-    if not known:
+    if not idx.yes_list and not idx.no_list:
         return [([], []) for _ in model.condition_ids]
-    columns = np.array([f for f, _ in known], dtype=np.int64)
-    is_yes = np.array([y for _, y in known], dtype=np.bool_)
-    values = np.where(is_yes[None, :], model.log_lr_yes[:, columns], model.log_lr_no[:, columns])
+    n_f = len(model.finding_ids)
+    # Columns ordered by finding id, so a stable sort by strength breaks ties by id.
+    known = sorted(idx.yes_list + idx.no_list, key=model.finding_rank.__getitem__)
+    yes = set(idx.yes_list)
+    columns = np.array([f + n_f if f in yes else f for f in known], dtype=np.int64)
+    reasons = model.answer_reason.take(columns, axis=1)
+    bonus = _modifier_shares(model, evidence, yes, known)
+    if bonus:
+        values = model.answer_log_lr.take(columns, axis=1)
+        for (ci, k), share in bonus.items():
+            values[ci, k] += share
+        values = np.round(values, 6)
+        for ci, k in bonus:
+            # The prepared reason carries the likelihood ratio alone; this one adds the modifier.
+            prepared: Contribution = reasons[ci, k]
+            reasons[ci, k] = Contribution(
+                finding_id=prepared.finding_id,
+                answer=prepared.answer,
+                log_lr=float(values[ci, k]),
+                text=prepared.text,
+            )
+        order_key = -np.abs(values)
+    else:
+        # Rounding and -|x| are element-wise, so gathering the prepared tables gives the same.
+        values = model.answer_strength.take(columns, axis=1)
+        order_key = model.answer_order_key.take(columns, axis=1)
+    order = np.argsort(order_key, axis=1, kind="stable")
+    rows = np.arange(values.shape[0])[:, None]
+    ordered_values = values[rows, order]
+    ordered_reasons = reasons[rows, order]
+    # Sorted by strength, so the answers that moved the odds by under 1% are the tail of each row.
+    supporting = ordered_values >= MIN_REASON
+    conflicting = ordered_values <= -MIN_REASON
+    if len(known) > MAX_REASONS:  # only the strongest MAX_REASONS of each kind are kept
+        supporting &= np.cumsum(supporting, axis=1) <= MAX_REASONS
+        conflicting &= np.cumsum(conflicting, axis=1) <= MAX_REASONS
+    supporting_all: list[Contribution] = ordered_reasons[supporting].tolist()
+    conflicting_all: list[Contribution] = ordered_reasons[conflicting].tolist()
+    out: list[tuple[list[Contribution], list[Contribution]]] = []
+    s_start = c_start = 0
+    for n_s, n_c in zip(supporting.sum(axis=1).tolist(), conflicting.sum(axis=1).tolist(), strict=True):
+        out.append((supporting_all[s_start : s_start + n_s], conflicting_all[c_start : c_start + n_c]))
+        s_start += n_s
+        c_start += n_c
+    return out
+
+
+def _modifier_shares(
+    model: CompiledModel, evidence: Evidence, yes: set[int], known: list[int]
+) -> dict[tuple[int, int], float]:
+    """(condition, column in `known`) -> log factor of the risk-factor modifiers that answer
+    switched on, shared equally among each modifier's findings."""
     bonus: dict[tuple[int, int], float] = {}
-    yes = set(idx.yes.tolist())
-    position = {f: k for k, (f, _) in enumerate(known)}
-    for mod in model.modifiers:
-        if not mod.if_present or not mod.applies_to(evidence.age, evidence.sex):
+    if not model.risk_modifiers:
+        return bonus
+    position = {f: k for k, f in enumerate(known)}
+    for mod in model.risk_modifiers:
+        if not mod.applies_to(evidence.age, evidence.sex):
             continue
         if all(f in yes for f in mod.if_present):
             share = mod.log_factor / len(mod.if_present)
             for f in mod.if_present:
                 key = (mod.condition, position[f])
                 bonus[key] = bonus.get(key, 0.0) + share
-    for (ci, k), share in bonus.items():
-        values[ci, k] += share
-    values = np.round(values, 6)
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")
-    strong = (np.abs(values) >= MIN_REASON).tolist()
-    rows = values.tolist()
-
-    out: list[tuple[list[Contribution], list[Contribution]]] = []
-    for ci, row in enumerate(order.tolist()):
-        supporting: list[Contribution] = []
-        conflicting: list[Contribution] = []
-        for k in row:
-            if not strong[ci][k]:
-                break  # sorted by strength: the rest are weaker still
-            kept = supporting if rows[ci][k] > 0 else conflicting
-            if len(kept) >= MAX_REASONS:
-                if len(supporting) >= MAX_REASONS and len(conflicting) >= MAX_REASONS:
-                    break
-                continue  # only the strongest MAX_REASONS of each kind are kept
-            fi, answered_yes = known[k]
-            reason = model.reasons[(ci, fi, answered_yes)]
-            if (ci, k) in bonus:
-                reason = Contribution(
-                    finding_id=reason.finding_id,
-                    answer=reason.answer,
-                    log_lr=rows[ci][k],
-                    text=reason.text,
-                )
-            kept.append(reason)
-        out.append((supporting, conflicting))
-    return out
+    return bonus

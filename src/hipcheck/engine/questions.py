@@ -34,25 +34,26 @@ class QuestionPlan:
     stop_reason: str | None
 
 
-def _askable(model: CompiledModel, evidence: Evidence) -> list[str]:
-    """Findings not yet asked that apply to this runner's sex, in knowledge-base order."""
+def _askable(model: CompiledModel, evidence: Evidence) -> list[tuple[str, int]]:
+    """(id, index) of the findings not yet asked that apply to this runner's sex, in KB order."""
     asked = evidence.answers
-    return [
-        f
-        for i, f in enumerate(model.finding_ids)
-        if f not in asked and (model.finding_sex[i] is None or model.finding_sex[i] == evidence.sex)
-    ]
+    return [(f, i) for f, i in model.findings_for[evidence.sex] if f not in asked]
 
 
-def _screens(model: CompiledModel, askable: list[str], group: str) -> list[list[str]]:
-    """Unasked findings of one finding group, split into screens by ask_group (KB order)."""
-    screens: dict[str, list[str]] = {}
-    for f in askable:
-        finding = model.finding(f)
-        if finding.group != group:
+def _first_screen(model: CompiledModel, evidence: Evidence, group: str) -> list[str]:
+    """The unasked findings of the first screen of one finding group that still has any (screens
+    are split by ask_group, in KB order); empty when the group is done."""
+    asked = evidence.answers
+    first: str | None = None
+    members: list[str] = []
+    for f, screen, sex in model.group_screens.get(group, ()):
+        if f in asked or (sex is not None and sex != evidence.sex):
             continue
-        screens.setdefault(finding.ask_group or group, []).append(f)
-    return list(screens.values())
+        if first is None:
+            first = screen
+        if screen == first:
+            members.append(f)
+    return members
 
 
 def _has_answer_in(model: CompiledModel, evidence: Evidence, group: str) -> bool:
@@ -110,7 +111,6 @@ def plan_next(
     params = model.params
     if questions_asked >= params.max_questions:
         return QuestionPlan(None, True, f"reached the limit of {params.max_questions} questions")
-    askable = _askable(model, evidence)
     emergency = triage_level == TriageLevel.emergency
     for group, why in (
         ("red_flag", "first, checking for warning signs that need urgent care"),
@@ -118,48 +118,54 @@ def plan_next(
     ):
         if emergency and group == "location" and _has_answer_in(model, evidence, group):
             break
-        screens = _screens(model, askable, group)
-        if screens:
+        screen = _first_screen(model, evidence, group)
+        if screen:
             if emergency:
                 # The emergency instruction is already shown; finish the short screens only, so
                 # the hand-over names the likely causes, then stop.
                 why = "while you arrange emergency care: this helps whoever sees you"
-            return QuestionPlan(NextQuestion(finding_ids=screens[0], reason=why), False, None)
+            return QuestionPlan(NextQuestion(finding_ids=screen, reason=why), False, None)
     if emergency:
         return QuestionPlan(None, True, "a red flag or finding needs emergency care now")
 
-    completion = _rule_completion(model, evidence, set(askable), probability, triage_level)
+    askable = _askable(model, evidence)
+    askable_ids = {f for f, _ in askable}
+    completion = _rule_completion(model, evidence, askable_ids, probability, triage_level)
     if completion is None:
-        completion = _escalation_completion(model, evidence, set(askable), probability, triage_level)
+        completion = _escalation_completion(model, evidence, askable_ids, probability, triage_level)
     if completion is not None:
         return QuestionPlan(completion, False, None)
 
     open_mnm = open_must_not_miss(model, probability)
     top = float(probability.max())
     if top >= params.confident and not open_mnm:
-        name = model.condition(int(np.argmax(probability))).name
+        name = model.conditions[int(np.argmax(probability))].name
         return QuestionPlan(None, True, f"confident enough: {name} is {100 * top:.0f}% likely")
     if not askable:
         return QuestionPlan(None, True, "every question has been asked")
 
-    candidates = np.array([model.finding_index[f] for f in askable], dtype=np.int64)
+    candidates = np.array([i for _, i in askable], dtype=np.int64)
     gains = expected_gains(model, probability, candidates)
+    gain_of: list[float] = gains.tolist()
     # Findings sharing an ask_group are one screen (the knowledge base's contract): score each
     # screen by the summed gain of its unasked findings, and ask the best screen whole.
     by_screen: dict[str, list[int]] = {}
-    for k, f in enumerate(askable):
-        by_screen.setdefault(model.finding(f).ask_group or f, []).append(k)
+    for k, (_, i) in enumerate(askable):
+        by_screen.setdefault(model.screen_key[i], []).append(k)
+    # A one-finding screen's sum is its gain (numpy adds it to 0.0, and gains are >= +0.0).
     scored = sorted(
-        ((float(gains[ks].sum()), -min(ks), key) for key, ks in by_screen.items()),
+        (
+            (gain_of[ks[0]] if len(ks) == 1 else float(gains[ks].sum()), -min(ks), key)
+            for key, ks in by_screen.items()
+        ),
         reverse=True,
     )
     best_gain, _, best_key = scored[0]
     if best_gain < params.min_gain:
         return QuestionPlan(None, True, "no remaining question would change the picture much")
-    members = sorted(by_screen[best_key], key=lambda k: -float(gains[k]))
-    ids = [askable[k] for k in members]
-    best = members[0]
-    reason = _reason(model, probability, int(candidates[best]), open_mnm)
+    members = sorted(by_screen[best_key], key=lambda k: -gain_of[k])
+    ids = [askable[k][0] for k in members]
+    reason = _reason(model, probability, askable[members[0]][1], open_mnm)
     return QuestionPlan(NextQuestion(finding_ids=ids, reason=reason, expected_gain=best_gain), False, None)
 
 
@@ -177,10 +183,10 @@ def _rule_completion(
     members of one `any_of` group, asked together.
     """
     yes = {f for f, a in evidence.answers.items() if a == "yes"}
-    rules = sorted(model.kb.red_flags.values(), key=lambda r: (-r.level.rank, r.id))
-    for rule in rules:
-        if rule.level <= level:
-            continue
+    for compiled in model.rules_by_level:
+        if compiled.rank <= level.rank:
+            break  # most urgent first: no later rule would raise triage either
+        rule = compiled.rule
         when = rule.when
         if when.age_min is not None and evidence.age < when.age_min:
             continue
@@ -188,7 +194,7 @@ def _rule_completion(
             continue
         if when.sex is not None and when.sex != evidence.sex:
             continue
-        if any(f in yes for f in when.none_of):
+        if not compiled.none_of.isdisjoint(yes):
             continue
         missing: list[list[str]] = []
         possible = True
@@ -207,7 +213,7 @@ def _rule_completion(
                     possible = False
         if not possible or len(missing) != 1:
             continue
-        suspects = [model.condition_index[c] for c in rule.suspects if c in model.condition_index]
+        suspects = list(compiled.suspects)
         if suspects and float(probability[suspects].max()) < model.params.rule_relevance:
             continue
         return NextQuestion(
@@ -229,17 +235,16 @@ def _escalation_completion(
     yes = {f for f, a in evidence.answers.items() if a == "yes"}
     candidates: list[tuple[int, float, str, str]] = []
     for ci in np.flatnonzero(probability >= model.params.rule_relevance).tolist():
-        cond = model.condition(ci)
+        escalations = model.escalations_of[ci]
+        if not escalations:
+            continue
         p = float(probability[ci])
-        for esc in cond.escalations:
-            if esc.level <= level or not esc.if_present:
-                continue
-            needed = esc.min_probability or model.params.escalation_min_probability
-            if p < needed:
+        for esc in escalations:
+            if esc.rank <= level.rank or p < esc.ask_needed:
                 continue
             missing = [f for f in esc.if_present if f not in yes]
             if len(missing) == 1 and missing[0] in askable:
-                candidates.append((esc.level.rank, p, missing[0], cond.name))
+                candidates.append((esc.rank, p, missing[0], model.conditions[ci].name))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
@@ -251,7 +256,7 @@ def _reason(model: CompiledModel, probability: FloatArray, finding: int, open_mn
     """Name the conditions this answer separates most: the largest |log LR| among likely ones."""
     weight = np.abs(model.log_lr_yes[:, finding]) * np.sqrt(probability)
     order = np.argsort(-weight)[:2]
-    names = [model.condition(int(i)).name for i in order]
+    names = [model.conditions[i].name for i in order.tolist()]
     mnm_names = [model.kb.conditions[c].name for c in open_mnm]
     hit = [n for n in names if n in mnm_names]
     if hit:

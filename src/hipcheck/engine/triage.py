@@ -26,28 +26,6 @@ import numpy as np
 from hipcheck.engine.inference import Posterior, to_probability
 from hipcheck.engine.model import LEVELS, BoolArray, CompiledModel, FloatArray
 from hipcheck.engine.result import Evidence, Triage, TriageReason
-from hipcheck.knowledge.schema import RedFlagRule
-
-
-def rule_fires(rule: RedFlagRule, evidence: Evidence, yes: frozenset[str]) -> bool:
-    """Whether a red-flag rule's `when` matches the evidence (answers 'yes' only count)."""
-    when = rule.when
-    if when.age_min is not None and evidence.age < when.age_min:
-        return False
-    if when.age_max is not None and evidence.age > when.age_max:
-        return False
-    if when.sex is not None and when.sex != evidence.sex:
-        return False
-    if not all(f in yes for f in when.all_of):
-        return False
-    if not all(any(f in yes for f in group) for group in when.any_of):
-        return False
-    return not any(f in yes for f in when.none_of)
-
-
-def _yes_set(evidence: Evidence) -> frozenset[str]:
-    return frozenset(f for f, a in evidence.answers.items() if a == "yes")
-
 
 _MAX_FLIPPED = 12
 """Red-flag 'yes' answers read both ways (2**n combinations); any beyond are read as given."""
@@ -71,8 +49,7 @@ def red_flag_family(model: CompiledModel, post: Posterior) -> RedFlagFamily:
     Only the likelihood terms are swapped; a prior modifier keyed on a red-flag finding (the
     knowledge base has none) would follow the answer as given.
     """
-    red = [f for f in post.index.yes.tolist() if model.finding_ids[f] in model.red_flag_set]
-    red = red[:_MAX_FLIPPED]
+    red = [f for f in post.index.yes_list if f in model.red_flag_index][:_MAX_FLIPPED]
     if not red:
         return RedFlagFamily(post.probability[None, :], (), np.ones((1, 0), dtype=np.bool_))
     cols = np.array(red, dtype=np.int64)
@@ -88,88 +65,70 @@ def _percent(p: float) -> str:
     return f"{100 * p:.0f}%" if p >= 0.01 else "under 1%"
 
 
-def _condition_instruction(model: CompiledModel, index: int) -> str:
-    cond = model.condition(index)
-    return f"{cond.see_whom.rstrip('.')}. When: {cond.see_when}"
-
-
 def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> Triage:
     """Triage level, instruction and reasons for the evidence and its posterior."""
-    params = model.params
-    yes = _yes_set(evidence)
+    yes = post.index.yes_ids
     family = red_flag_family(model, post)
-    highest = family.probability.max(axis=0)
+    probability = family.probability
+    # One member (no red-flag 'yes') is the common case: its row is already the maximum.
+    highest = probability[0] if probability.shape[0] == 1 else probability.max(axis=0)
     reasons: list[tuple[int, int, TriageReason, str]] = []  # (level rank, priority, reason, instruction)
 
-    for rule in model.kb.red_flags.values():
-        if rule_fires(rule, evidence, yes):
-            reason = TriageReason(
-                kind="red_flag", id=rule.id, level=rule.level, text=f"{rule.name}: {rule.why}"
-            )
-            reasons.append((rule.level.rank, 0, reason, rule.instruction))
+    for compiled in model.rules:
+        if compiled.fires(evidence.age, evidence.sex, yes):
+            reasons.append((compiled.rank, 0, compiled.reason, compiled.rule.instruction))
 
-    for ci, cid in enumerate(model.condition_ids):
-        cond = model.condition(ci)
+    thresholds = model.safety_threshold
+    for ci in np.flatnonzero(model.must_not_miss & (highest >= thresholds)).tolist():
+        cond = model.conditions[ci]
         p = float(highest[ci])
-        if model.must_not_miss[ci] and p >= float(model.safety_threshold[ci]):
-            level = cond.default_triage
-            text = (
-                f"{cond.name} is {_percent(p)} likely, at or above its safety threshold of "
-                f"{_percent(float(model.safety_threshold[ci]))}"
-            )
-            reason = TriageReason(kind="must_not_miss", id=cid, level=level, text=text)
-            reasons.append((level.rank, 2, reason, _condition_instruction(model, ci)))
-        for esc in cond.escalations:
-            needed = esc.min_probability
-            if needed is None:
-                if not esc.if_present:
-                    continue
-                needed = params.escalation_min_probability
-            if not all(f in yes for f in esc.if_present):
-                continue
+        level = cond.default_triage
+        text = (
+            f"{cond.name} is {_percent(p)} likely, at or above its safety threshold of "
+            f"{_percent(float(thresholds[ci]))}"
+        )
+        reason = TriageReason(kind="must_not_miss", id=model.condition_ids[ci], level=level, text=text)
+        reasons.append((level.rank, 2, reason, model.condition_instruction[ci]))
+
+    for esc in model.escalations:
+        needed = esc.triage_needed
+        if needed is None or not esc.present <= yes:
+            continue
+        ci = esc.condition
+        if family.flipped and not esc.present.isdisjoint(family.flipped):
             # Members that read one of this escalation's own findings as 'no' do not count.
             members = np.ones(family.kept.shape[0], dtype=np.bool_)
             for f in esc.if_present:
                 if f in family.flipped:
                     members &= family.kept[:, family.flipped.index(f)]
-            p_esc = float(family.probability[members, ci].max())
-            if p_esc < needed:
-                continue
-            trigger = ", ".join(model.finding(f).question for f in esc.if_present if f in model.kb.findings)
-            text = f"{cond.name} ({_percent(p_esc)} likely)" + (f" with: {trigger}" if trigger else "")
-            reason = TriageReason(kind="escalation", id=cid, level=esc.level, text=text)
-            reasons.append((esc.level.rank, 1, reason, esc.instruction))
+            p_esc = float(probability[members, ci].max())
+        else:
+            p_esc = float(highest[ci])
+        if p_esc < needed:
+            continue
+        name = model.conditions[ci].name
+        text = f"{name} ({_percent(p_esc)} likely)" + (f" with: {esc.trigger}" if esc.trigger else "")
+        reason = TriageReason(kind="escalation", id=model.condition_ids[ci], level=esc.level, text=text)
+        reasons.append((esc.rank, 1, reason, esc.instruction))
 
-    for members_idx in model.safety_pools.values():
-        total = float(family.probability[:, list(members_idx)].sum(axis=1).max())
-        threshold = float(model.safety_threshold[list(members_idx)].min())
+    for members_idx, members_array, threshold in model.pools:
+        total = float(np.add.reduce(probability.take(members_array, axis=1), axis=1).max())
         if total < threshold:
             continue
         lead = max(members_idx, key=lambda i: float(highest[i]))
-        level = model.condition(lead).default_triage
+        level = model.conditions[lead].default_triage
         ranked = sorted(members_idx, key=lambda i: -float(highest[i]))
-        names = " or ".join(model.condition(i).name for i in ranked if float(highest[i]) >= 0.01)
+        names = " or ".join(model.conditions[i].name for i in ranked if float(highest[i]) >= 0.01)
         text = (
             f"{names}: {_percent(total)} likely in all, at or above the "
             f"{_percent(threshold)} safety threshold"
         )
         reason = TriageReason(kind="must_not_miss", id=model.condition_ids[lead], level=level, text=text)
-        reasons.append((level.rank, 2, reason, _condition_instruction(model, lead)))
+        reasons.append((level.rank, 2, reason, model.condition_instruction[lead]))
 
-    base_rank, base_index = baseline_level(model, family.probability)
-    base_cond = model.condition(base_index)
+    base_rank, base_index = baseline_level(model, probability)
     reasons.append(
-        (
-            base_rank,
-            3,
-            TriageReason(
-                kind="condition_default",
-                id=base_cond.id,
-                level=LEVELS[base_rank],
-                text=f"most likely causes usually need: {LEVELS[base_rank].value.replace('_', ' ')}",
-            ),
-            _condition_instruction(model, base_index),
-        )
+        (base_rank, 3, model.baseline_reasons[base_rank][base_index], model.condition_instruction[base_index])
     )
 
     reasons.sort(key=lambda r: (-r[0], r[1], r[2].id))
@@ -182,16 +141,15 @@ def baseline_level(model: CompiledModel, probability: FloatArray) -> tuple[int, 
     least `median_share` of the probability in any row of `probability` (members x conditions),
     and the most likely condition with default L in that row."""
     share = model.params.median_share
-    # Shares of the differential (one-vs-rest probabilities need not sum to 1).
-    weights = probability / np.maximum(probability.sum(axis=1, keepdims=True), 1e-12)
+    # Shares of the differential (one-vs-rest probabilities need not sum to 1). Direct ufunc and
+    # take() calls do the same arithmetic as .sum() and boolean masks, with less call overhead.
+    weights = probability / np.maximum(np.add.reduce(probability, axis=1, keepdims=True), 1e-12)
     rank, row = 0, 0
     for level in range(len(LEVELS) - 1, 0, -1):
-        shares = weights[:, model.default_level >= level].sum(axis=1)
+        shares = np.add.reduce(weights.take(model.level_columns[level], axis=1), axis=1)
         if float(shares.max()) >= share:
-            rank, row = level, int(np.argmax(shares))
+            rank, row = level, int(shares.argmax())
             break
-    at_level = np.flatnonzero(model.default_level == rank)
-    if at_level.size == 0:
-        at_level = np.flatnonzero(model.default_level >= rank)
-    best = int(at_level[np.argmax(probability[row, at_level])])
+    at_level = model.at_level[rank]
+    best = int(at_level[probability[row].take(at_level).argmax()])
     return rank, best
