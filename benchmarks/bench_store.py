@@ -55,7 +55,7 @@ def _run(label: str, store: Store, model: CompiledModel, assessments: int, prior
     engine_ms: list[float] = []
     read_ms: list[float] = []
     for aid in ids:
-        evidence = services.get_assessment(uow=store, assessment_id=aid).evidence
+        evidence = services.get_assessment(uow=store, model=model, assessment_id=aid).evidence
         after = evidence.model_copy(update={"answers": {**evidence.answers, next_finding: "yes"}})
         engine_ms.append(_timed(lambda after=after: assess(model, after)))  # type: ignore[misc]
         service_ms.append(
@@ -65,7 +65,9 @@ def _run(label: str, store: Store, model: CompiledModel, assessments: int, prior
                 )
             )
         )
-        read_ms.append(_timed(lambda aid=aid: services.get_assessment(uow=store, assessment_id=aid)))  # type: ignore[misc]
+        read_ms.append(
+            _timed(lambda aid=aid: services.get_assessment(uow=store, model=model, assessment_id=aid))
+        )  # type: ignore[misc]
 
     s_med, s_p99 = _summary(service_ms)
     e_med, e_p99 = _summary(engine_ms)

@@ -24,7 +24,7 @@ from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
-from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError, UnknownFinding
+from hipcheck.errors import Conflict, InvalidInput, UnknownFinding
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.repositories import AssessmentHead, ResultColumns, StoredAnswer
@@ -163,8 +163,11 @@ def _evaluate(model: CompiledModel, evidence: Evidence) -> AssessmentResult:
 
 
 def _result_columns(result: AssessmentResult) -> ResultColumns:
+    # Only a complete assessment stores its result (the one the runner ended with, about 60 KB of
+    # JSON); one in progress is read back by running the engine on its answers (`_state`), so an
+    # answer writes one small row and a few columns, not the whole result each time.
     return ResultColumns(
-        result=result.model_dump_json(),
+        result=result.model_dump_json() if result.should_stop else None,
         triage_level=result.triage.level.value,
         top_condition=result.conditions[0].id if result.conditions else None,
         status="complete" if result.should_stop else "in_progress",
@@ -195,24 +198,23 @@ def _reassess(
 
 
 def _state(
+    model: CompiledModel,
     row: AssessmentRow | AssessmentHead,
     result: AssessmentResult | None = None,
     answers: Sequence[StoredAnswer | AnswerRow] | None = None,
 ) -> AssessmentState:
-    """The value object of a row; `result` saves re-validating the JSON just computed, and
-    `answers` (in order) reading the row's answer rows."""
-    if result is None:
-        if (
-            not isinstance(row, AssessmentRow) or row.result is None
-        ):  # pragma: no cover - every stored assessment has a result
-            raise NotFound(f"assessment {row.id!r} has no result", field="assessment_id")
+    """The value object of a row; `result` is the result just computed, `answers` (in order) the
+    answers already read. Without a result, a complete assessment's stored result is read; one in
+    progress (or stored by a version of hipcheck whose result this one cannot read) is computed
+    from its answers."""
+    given = row.answers if answers is None and isinstance(row, AssessmentRow) else answers or []
+    if result is None and isinstance(row, AssessmentRow) and row.result is not None:
         try:
             result = AssessmentResult.model_validate_json(row.result)
         except ValidationError:
-            raise StoreError(
-                f"assessment {row.id!r} was saved in a form this version of hipcheck cannot read; "
-                "start a new assessment"
-            ) from None
+            result = None
+    if result is None:
+        result = _evaluate(model, _evidence(row.age, row.sex, [(a.finding_id, a.value) for a in given]))
     return AssessmentState(
         id=row.id,
         age=row.age,
@@ -220,15 +222,16 @@ def _state(
         status="complete" if row.status == "complete" else "in_progress",
         created_at=row.created_at,
         updated_at=row.updated_at,
+        # Stored answers were checked on the way in (and by the table's constraints).
         answers=[
-            AnswerRecord(
+            AnswerRecord.model_construct(
                 seq=a.seq,
                 step=a.step,
                 finding_id=a.finding_id,
                 value=_answer_value(a.value),
                 answered_at=a.answered_at,
             )
-            for a in (row.answers if answers is None and isinstance(row, AssessmentRow) else answers or [])
+            for a in given
         ],
         result=result,
     )
@@ -308,7 +311,7 @@ def start_assessment(
         row = AssessmentRow(id=_new_id(), age=age, sex=sex_.value, created_at=now)
         _store_result(row, result, now)
         tx.assessments.add(row)
-        state = _state(row, result)
+        state = _state(model, row, result)
         tx.commit()
     return state
 
@@ -352,7 +355,7 @@ def answer_many(
         result = _reassess(model, head, before + checked)
         added = tx.assessments.add_step(assessment_id, stored, checked, now)
         head = tx.assessments.save_result(head, _result_columns(result), now)
-        state = _state(head, result, stored + added)
+        state = _state(model, head, result, stored + added)
         tx.commit()
     return state
 
@@ -372,15 +375,29 @@ def back(
         result = _reassess(model, head, [(a.finding_id, _answer_value(a.value)) for a in kept])
         tx.assessments.drop_step(assessment_id, last_step)
         head = tx.assessments.save_result(head, _result_columns(result), now)
-        state = _state(head, result, kept)
+        state = _state(model, head, result, kept)
         tx.commit()
     return state
 
 
-def get_assessment(*, uow: UnitOfWorkFactory, assessment_id: str) -> AssessmentState:
+def get_assessment(*, uow: UnitOfWorkFactory, model: CompiledModel, assessment_id: str) -> AssessmentState:
     """The stored assessment; NotFound (404) for an unknown id."""
     with uow() as tx:
-        return _state(tx.assessments.get(assessment_id))
+        return _state(model, tx.assessments.get(assessment_id))
+
+
+def _summary(row: AssessmentRow, answers: int) -> AssessmentSummary:
+    return AssessmentSummary(
+        id=row.id,
+        age=row.age,
+        sex=Sex(row.sex),
+        status="complete" if row.status == "complete" else "in_progress",
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        triage_level=row.triage_level,
+        top_condition=row.top_condition,
+        answers=answers,
+    )
 
 
 def list_assessments(*, uow: UnitOfWorkFactory, limit: int | None = None) -> list[AssessmentSummary]:
@@ -388,20 +405,14 @@ def list_assessments(*, uow: UnitOfWorkFactory, limit: int | None = None) -> lis
     with uow() as tx:
         rows = tx.assessments.recent(limit=limit)
         counts = tx.assessments.answer_counts([r.id for r in rows])
-        return [
-            AssessmentSummary(
-                id=r.id,
-                age=r.age,
-                sex=Sex(r.sex),
-                status="complete" if r.status == "complete" else "in_progress",
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                triage_level=r.triage_level,
-                top_condition=r.top_condition,
-                answers=counts.get(r.id, 0),
-            )
-            for r in rows
-        ]
+        return [_summary(r, counts.get(r.id, 0)) for r in rows]
+
+
+def get_summary(*, uow: UnitOfWorkFactory, assessment_id: str) -> AssessmentSummary:
+    """One assessment's `history` line (no engine run); NotFound (404) for an unknown id."""
+    with uow() as tx:
+        row = tx.assessments.get(assessment_id, with_result=False)
+        return _summary(row, len(row.answers))
 
 
 def delete_assessment(*, uow: UnitOfWorkFactory, assessment_id: str) -> None:
@@ -450,7 +461,7 @@ def assess_case(
             )
         )
         outcome = CaseOutcome(
-            assessment=_state(row, result),
+            assessment=_state(model, row, result),
             plan=StoredPlan(assessment_id=row.id, created_at=now, options=options, plan=care_plan),
         )
         tx.commit()
@@ -516,7 +527,7 @@ def _new_plan(
 ) -> StoredPlan:
     options = _for_runner(options, row.age, row.sex)
     assessed_on = row.created_at.astimezone().date()
-    care_plan = _make_plan(model, _state(row).result, _with_training(tx, options, assessed_on, now))
+    care_plan = _make_plan(model, _state(model, row).result, _with_training(tx, options, assessed_on, now))
     plan_row = PlanRow(
         assessment_id=row.id,
         assessment_revision=row.revision,

@@ -237,13 +237,13 @@ def history_command(
 @app.command("show")
 def show_command(assessment_id: AssessmentId, as_json: JsonOption = False) -> None:
     """Show a saved assessment: the answers, the result and the plan."""
+    model = engine_model()
     with opened_store() as store:
-        state = services.get_assessment(uow=store, assessment_id=assessment_id)
+        state = services.get_assessment(uow=store, model=model, assessment_id=assessment_id)
         plan = _stored_plan(store, assessment_id)
     if as_json:
         typer.echo(json.dumps(assessment_json(state, plan)))
         return
-    model = engine_model()
     console = _console()
     console.print(
         f"[bold]Assessment {state.id}[/] — {state.age}, {state.sex.value}, "
@@ -269,7 +269,7 @@ def delete_command(
 ) -> None:
     """Delete a saved assessment with its answers, plan, diary and HAGOS scores."""
     with opened_store() as store:
-        services.get_assessment(uow=store, assessment_id=assessment_id)
+        services.get_summary(uow=store, assessment_id=assessment_id)
         if not yes:
             typer.confirm(
                 f"Delete assessment {assessment_id} with its plan, diary and HAGOS scores?", abort=True

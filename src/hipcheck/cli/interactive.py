@@ -394,7 +394,7 @@ def run_interactive(*, resume: str | None, as_json: bool, keys: KeyReader | None
         session = Session(store=store, model=model, console=console, keys=keys or KeyReader())
         try:
             if resume is not None:
-                state = services.get_assessment(uow=store, assessment_id=resume)
+                state = services.get_assessment(uow=store, model=model, assessment_id=resume)
                 console.print(
                     f"Continuing assessment [bold]{state.id}[/] ({state.age}, {state.sex.value}, "
                     f"{len(state.answers)} answers so far)."

@@ -33,7 +33,7 @@ def collect_report(
     runner); the training summary covers the 12 weeks to `today`, and is left out without runs.
     """
     today = today or services.local_today()
-    state = services.get_assessment(uow=store, assessment_id=assessment_id)
+    state = services.get_assessment(uow=store, model=model, assessment_id=assessment_id)
     plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
     diary = services.list_diary(uow=store, assessment_id=assessment_id)
     hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]

@@ -46,7 +46,7 @@ class AssessmentHead:
 class ResultColumns:
     """What is stored of a new engine result: its JSON and the columns copied out of it."""
 
-    result: str
+    result: str | None
     triage_level: str
     top_condition: str | None
     status: str

@@ -58,8 +58,10 @@ class AssessmentRow(Base):
     # Copied from the result so `history` can list without parsing JSON.
     triage_level: Mapped[str | None] = mapped_column(String(16), default=None)
     top_condition: Mapped[str | None] = mapped_column(String(64), default=None)
-    # The engine's result as pydantic's JSON text (it grows to a few hundred KB: writing it straight
-    # from the model is much faster than through a dict). Deferred: answering replaces it unread.
+    # The result a complete assessment ended with, as pydantic's JSON text (about 60 KB: writing it
+    # straight from the model is much faster than through a dict). NULL while in progress: the
+    # result is then computed from the answers when read, so an answer does not rewrite it.
+    # Deferred: the answer path never reads it.
     result: Mapped[str | None] = mapped_column(Text, default=None, deferred=True)
     revision: Mapped[int] = mapped_column(
         Integer, default=1, server_default="1", doc="goes up by one with every stored result"

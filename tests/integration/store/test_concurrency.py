@@ -24,7 +24,7 @@ def test_concurrent_answers_to_different_assessments_are_all_stored(
     with ThreadPoolExecutor(max_workers=12) as pool:
         list(pool.map(runner, ids))
     for aid in ids:
-        state = services.get_assessment(uow=store, assessment_id=aid)
+        state = services.get_assessment(uow=store, model=model, assessment_id=aid)
         assert [a.finding_id for a in state.answers] == FINDINGS
 
 
@@ -42,7 +42,7 @@ def test_concurrent_answers_to_one_assessment_keep_a_gapless_order(
 
     with ThreadPoolExecutor(max_workers=5) as pool:
         results = list(pool.map(answer, FINDINGS))
-    state = services.get_assessment(uow=store, assessment_id=aid)
+    state = services.get_assessment(uow=store, model=model, assessment_id=aid)
     stored = [a.finding_id for a in state.answers]
     # Every answer either went in or was refused as a conflict; nothing half-written.
     assert sorted(stored) == sorted(f for f, ok in zip(FINDINGS, results, strict=True) if ok)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from hipcheck import services
 from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import parse_cases
-from hipcheck.engine.result import Evidence
+from hipcheck.engine.result import AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError, UnknownFinding
 from hipcheck.knowledge.schema import Sex
 from hipcheck.store.unit_of_work import Store, UnitOfWork
@@ -26,7 +26,7 @@ def test_start_answer_and_read_back(store: Store, model: CompiledModel) -> None:
     state = services.answer(
         uow=store, model=model, assessment_id=state.id, finding_id="worse_lying_on_side", value="yes"
     )
-    stored = services.get_assessment(uow=store, assessment_id=state.id)
+    stored = services.get_assessment(uow=store, model=model, assessment_id=state.id)
     assert stored == state
     assert [(a.finding_id, a.value) for a in stored.answers] == [
         ("loc_outer_hip", "yes"),
@@ -90,7 +90,7 @@ def test_bad_answers_are_refused_and_nothing_is_stored(
     start = services.start_assessment(uow=store, model=model, age=34, sex="female")
     with pytest.raises(error):
         services.answer(uow=store, model=model, assessment_id=start.id, finding_id=finding_id, value=value)
-    assert services.get_assessment(uow=store, assessment_id=start.id) == start
+    assert services.get_assessment(uow=store, model=model, assessment_id=start.id) == start
 
 
 @pytest.mark.parametrize(("age", "sex"), [(9, "female"), (101, "male"), (30, "other")])
@@ -102,7 +102,7 @@ def test_bad_demographics_are_refused(store: Store, model: CompiledModel, age: i
 
 def test_unknown_ids_are_not_found(store: Store, model: CompiledModel) -> None:
     with pytest.raises(NotFound, match="no assessment with id 'nope'"):
-        services.get_assessment(uow=store, assessment_id="nope")
+        services.get_assessment(uow=store, model=model, assessment_id="nope")
     with pytest.raises(NotFound):
         services.answer(uow=store, model=model, assessment_id="nope", finding_id="loc_groin", value="yes")
     with pytest.raises(NotFound):
@@ -121,7 +121,7 @@ def test_list_newest_first_and_delete(store: Store, model: CompiledModel) -> Non
     services.delete_assessment(uow=store, assessment_id=new.id)
     assert [s.id for s in services.list_assessments(uow=store)] == [old.id]
     with pytest.raises(NotFound):
-        services.get_assessment(uow=store, assessment_id=new.id)
+        services.get_assessment(uow=store, model=model, assessment_id=new.id)
 
 
 class _FailingCommit(UnitOfWork):
@@ -145,7 +145,7 @@ def test_a_failed_answer_write_leaves_the_assessment_as_it_was(store: Store, mod
         services.back(uow=failing, model=model, assessment_id=start.id)
     with pytest.raises(StoreError, match="disk I/O error"):
         services.delete_assessment(uow=failing, assessment_id=start.id)
-    assert services.get_assessment(uow=store, assessment_id=start.id) == before
+    assert services.get_assessment(uow=store, model=model, assessment_id=start.id) == before
 
 
 def test_assess_case_stores_answers_result_and_plan_together(store: Store, model: CompiledModel) -> None:
@@ -154,7 +154,7 @@ def test_assess_case_stores_answers_result_and_plan_together(store: Store, model
         model,
     )
     outcome = services.assess_case(uow=store, model=model, case=case)
-    stored = services.get_assessment(uow=store, assessment_id=outcome.assessment.id)
+    stored = services.get_assessment(uow=store, model=model, assessment_id=outcome.assessment.id)
     assert stored == outcome.assessment
     assert stored.evidence == case.evidence()
     assert stored.result == assess(model, case.evidence())
@@ -162,13 +162,35 @@ def test_assess_case_stores_answers_result_and_plan_together(store: Store, model
     assert plan == outcome.plan
 
 
-def test_an_unreadable_stored_result_is_a_store_error_not_a_crash(store: Store, model: CompiledModel) -> None:
-    aid = services.start_assessment(uow=store, model=model, age=30, sex="female").id
+def test_an_unreadable_stored_result_is_computed_again_from_the_answers(
+    store: Store, model: CompiledModel
+) -> None:
+    (case,) = parse_cases(
+        '{"id": "c1", "age": 30, "sex": "female", "present": ["loc_outer_hip"], "absent": ["loc_groin"]}',
+        model,
+    )
+    outcome = services.assess_case(uow=store, model=model, case=case)
     with store() as uow:
-        uow.assessments.get(aid).result = '{"written_by": "an older hipcheck"}'
+        uow.assessments.get(outcome.assessment.id).result = '{"written_by": "an older hipcheck"}'
         uow.commit()
-    with pytest.raises(StoreError, match="cannot read"):
-        services.get_assessment(uow=store, assessment_id=aid)
-    # Answering recomputes the result from the stored answers, which mends it.
-    mended = services.answer(uow=store, model=model, assessment_id=aid, finding_id="loc_groin", value="yes")
-    assert services.get_assessment(uow=store, assessment_id=aid) == mended
+    again = services.get_assessment(uow=store, model=model, assessment_id=outcome.assessment.id)
+    assert again.result == assess(model, case.evidence())
+
+
+def test_only_a_complete_assessment_keeps_its_result_in_the_store(store: Store, model: CompiledModel) -> None:
+    # One in progress is read back by running the engine on its answers: the same result.
+    state = services.start_assessment(uow=store, model=model, age=41, sex="male")
+    state = services.answer(
+        uow=store, model=model, assessment_id=state.id, finding_id="loc_groin", value="yes"
+    )
+    with store() as uow:
+        assert uow.assessments.get(state.id).result is None
+    assert services.get_assessment(uow=store, model=model, assessment_id=state.id) == state
+    while not state.result.should_stop:
+        assert state.result.next_question is not None
+        answers = {f: "no" for f in state.result.next_question.finding_ids}
+        state = services.answer_many(uow=store, model=model, assessment_id=state.id, answers=answers)
+    with store() as uow:
+        stored = uow.assessments.get(state.id).result
+    assert stored is not None and AssessmentResult.model_validate_json(stored) == state.result
+    assert services.get_assessment(uow=store, model=model, assessment_id=state.id) == state

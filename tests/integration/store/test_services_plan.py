@@ -33,7 +33,7 @@ def test_plan_is_the_care_rooms_plan_for_the_stored_result(store: Store, model: 
     aid = _outer_hip(store, model)
     options = PlanOptions(equipment=["band"], days_per_week=4)
     stored = services.plan(uow=store, model=model, assessment_id=aid, options=options)
-    state = services.get_assessment(uow=store, assessment_id=aid)
+    state = services.get_assessment(uow=store, model=model, assessment_id=aid)
     # The assessment's age and sex go with the runner's options (see test_care_plans_for_runners).
     mine = options.model_copy(update={"age": 45, "sex": "female"})
     assert stored.options == mine
@@ -96,7 +96,7 @@ def test_an_unreadable_stored_plan_is_made_again_from_the_result(store: Store, m
         uow.commit()
     assert services.get_plan(uow=store, assessment_id=aid) is None
     remade = services.current_plan(uow=store, model=model, assessment_id=aid)
-    state = services.get_assessment(uow=store, assessment_id=aid)
+    state = services.get_assessment(uow=store, model=model, assessment_id=aid)
     assert remade.plan == make_plan(model.kb, state.result, PlanOptions())
 
 

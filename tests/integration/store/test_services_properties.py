@@ -51,7 +51,7 @@ def test_answers_and_back_keep_store_and_engine_in_step(store: Store, model: Com
 
         @invariant()
         def stored_matches_the_engine(self) -> None:
-            state = services.get_assessment(uow=store, assessment_id=self.id)
+            state = services.get_assessment(uow=store, model=model, assessment_id=self.id)
             flat = [a for step in self.steps for a in step]
             assert [(a.finding_id, a.value) for a in state.answers] == flat
             expected = Evidence(age=40, sex=Sex.male, answers=dict(flat))

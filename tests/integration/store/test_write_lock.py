@@ -32,7 +32,7 @@ def test_threads_answering_one_assessment_on_sqlite_are_all_stored(
 
         with ThreadPoolExecutor(max_workers=len(FINDINGS)) as pool:
             list(pool.map(answer, FINDINGS))
-        state = services.get_assessment(uow=store, assessment_id=aid)
+        state = services.get_assessment(uow=store, model=model, assessment_id=aid)
         assert sorted(a.finding_id for a in state.answers) == sorted(FINDINGS)
         assert [a.seq for a in state.answers] == list(range(1, len(FINDINGS) + 1))
         assert [a.step for a in state.answers] == list(range(1, len(FINDINGS) + 1))

@@ -138,7 +138,7 @@ def get(
     reasons: Reasons = DEFAULT_REASONS,
     conditions: Conditions = ALL_CONDITIONS,
 ) -> Response:
-    state = services.get_assessment(uow=store, assessment_id=assessment_id)
+    state = services.get_assessment(uow=store, model=model, assessment_id=assessment_id)
     return _json(_view(state, model, reasons, conditions))
 
 

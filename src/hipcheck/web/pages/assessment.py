@@ -119,7 +119,7 @@ def _suggestions(store: Store, settings: Settings, findings: list[Finding]) -> d
 def question(
     request: Request, assessment_id: str, store: StoreDep, model: ModelDep, settings: SettingsDep
 ) -> Response:
-    state = services.get_assessment(uow=store, assessment_id=assessment_id)
+    state = services.get_assessment(uow=store, model=model, assessment_id=assessment_id)
     if _is_emergency(state.result):
         return render(
             request,
@@ -168,7 +168,7 @@ def back(assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
 
 @router.get("/{assessment_id}/result")
 def result(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
-    state = services.get_assessment(uow=store, assessment_id=assessment_id)
+    state = services.get_assessment(uow=store, model=model, assessment_id=assessment_id)
     stored = services.current_plan(uow=store, model=model, assessment_id=assessment_id)
     top, rest = split_causes(state.result.conditions)
     instruction = state.result.triage.instruction.strip()
@@ -193,7 +193,7 @@ def result(request: Request, assessment_id: str, store: StoreDep, model: ModelDe
 
 @router.get("/{assessment_id}/answers")
 def answers(request: Request, assessment_id: str, store: StoreDep, model: ModelDep) -> Response:
-    state = services.get_assessment(uow=store, assessment_id=assessment_id)
+    state = services.get_assessment(uow=store, model=model, assessment_id=assessment_id)
     rows = [(model.kb.findings.get(a.finding_id), a) for a in state.answers]
     return render(
         request,
