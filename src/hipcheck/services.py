@@ -215,25 +215,27 @@ def _state(
             result = None
     if result is None:
         result = _evaluate(model, _evidence(row.age, row.sex, [(a.finding_id, a.value) for a in given]))
-    return AssessmentState(
-        id=row.id,
-        age=row.age,
-        sex=Sex(row.sex),
-        status="complete" if row.status == "complete" else "in_progress",
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        # Stored answers were checked on the way in (and by the table's constraints).
-        answers=[
-            AnswerRecord.model_construct(
-                seq=a.seq,
-                step=a.step,
-                finding_id=a.finding_id,
-                value=_answer_value(a.value),
-                answered_at=a.answered_at,
-            )
-            for a in given
-        ],
-        result=result,
+    # One validation call for the whole state (pydantic-core builds the nested answer records).
+    return AssessmentState.model_validate(
+        {
+            "id": row.id,
+            "age": row.age,
+            "sex": row.sex,
+            "status": "complete" if row.status == "complete" else "in_progress",
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "answers": [
+                {
+                    "seq": a.seq,
+                    "step": a.step,
+                    "finding_id": a.finding_id,
+                    "value": a.value,
+                    "answered_at": a.answered_at,
+                }
+                for a in given
+            ],
+            "result": result,
+        }
     )
 
 
