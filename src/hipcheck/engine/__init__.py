@@ -35,22 +35,22 @@ def assess(
     post = posterior(model, evidence)
     triage = decide_triage(model, evidence, post)
 
-    clipped = np.clip(post.probability, 0.0, 1.0)
+    clipped = post.probability.clip(0.0, 1.0)
     probability: list[float] = clipped.tolist()
     prior = prior_for(model, evidence).prior_list
     reasons = contributions(model, evidence, post.index)
     # Most likely first, ties by condition id.
     order: list[int] = np.lexsort((model.condition_rank, -clipped)).tolist()
-    conditions = model.conditions
+    fixed = model.score_fields
     # The whole result is validated in one call (nested models are built by pydantic-core), which
     # is quicker than one ConditionScore(...) per condition; the values are the same.
     scores = [
         {
-            "id": conditions[ci].id,
-            "name": conditions[ci].name,
+            "id": fixed[ci][0],
+            "name": fixed[ci][1],
             "probability": probability[ci],
             "prior": prior[ci],
-            "must_not_miss": conditions[ci].must_not_miss,
+            "must_not_miss": fixed[ci][2],
             "supporting": reasons[ci][0],
             "conflicting": reasons[ci][1],
         }

@@ -148,9 +148,9 @@ def to_probability(model: CompiledModel, log_score: FloatArray, log_prior: Float
         log_odds = prior_odds + (log_score - log_prior)
         odds: FloatArray = 1.0 / (1.0 + np.exp(-log_odds))
         return odds
-    shifted = log_score - log_score.max(axis=-1, keepdims=True)
+    shifted = log_score - np.maximum.reduce(log_score, axis=-1, keepdims=True)
     weights = np.exp(shifted)
-    result: FloatArray = weights / weights.sum(axis=-1, keepdims=True)
+    result: FloatArray = weights / np.add.reduce(weights, axis=-1, keepdims=True)
     return result
 
 
@@ -162,9 +162,11 @@ def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
     risk = _risk_log_weights(model, evidence, idx)
     # Without risk factors the sum would add zeros, which leaves every value as it is.
     log_post = demographic if risk is None else demographic + risk
-    if idx.yes.size:
+    # Keep these exact expressions: [:, idx] gives a column-major copy, and the order in which
+    # numpy then adds (and so the last bit of every probability) depends on that layout.
+    if idx.yes_list:
         log_post = log_post + model.log_lr_yes[:, idx.yes].sum(axis=1)
-    if idx.no.size:
+    if idx.no_list:
         log_post = log_post + model.log_lr_no[:, idx.no].sum(axis=1)
     return Posterior(
         prior=row.prior,

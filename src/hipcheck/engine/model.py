@@ -198,6 +198,8 @@ class CompiledModel:
     # Prepared once per knowledge base so that `assess()` does lookups instead of rebuilding them.
     conditions: tuple[Condition, ...] = field(default=())
     """Conditions in model order."""
+    score_fields: tuple[tuple[str, str, bool], ...] = field(default=())
+    """Per condition: (id, name, must_not_miss) as every ConditionScore repeats them."""
     condition_rank: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """(conditions,): position of each condition id in sorted order (ranking ties go by id)."""
     finding_rank: dict[int, int] = field(default_factory=dict)
@@ -229,12 +231,14 @@ class CompiledModel:
     """Per condition: whom to see and when, the instruction of its triage reasons."""
     baseline_reasons: tuple[tuple[TriageReason, ...], ...] = field(default=())
     """[level rank][condition]: the 'most likely causes usually need' triage reason."""
-    level_columns: tuple[IntArray, ...] = field(default=())
+    level_masks: tuple[BoolArray, ...] = field(default=())
     """[level rank]: conditions whose default level is at least that level."""
+    level_columns: tuple[IntArray, ...] = field(default=())
+    """The same as index arrays."""
     at_level: tuple[IntArray, ...] = field(default=())
     """[level rank]: conditions with that default level (or above, if none has it exactly)."""
-    pools: tuple[tuple[tuple[int, ...], IntArray, float], ...] = field(default=())
-    """`safety_pools` as (members, members as an index array, smallest threshold)."""
+    pools: tuple[tuple[tuple[int, ...], list[int], IntArray, float], ...] = field(default=())
+    """`safety_pools` as (members, as an index list, as an index array, smallest threshold)."""
     findings_for: dict[Sex, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     """Per sex: (finding id, index) of every finding that may be asked, knowledge-base order."""
     group_screens: dict[str, tuple[tuple[str, str, Sex | None], ...]] = field(default_factory=dict)
@@ -429,6 +433,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         red_flag_set=frozenset(f for f in finding_ids if kb.findings[f].group == "red_flag"),
         safety_pools=safety_pools,
         conditions=conditions,
+        score_fields=tuple((c.id, c.name, c.must_not_miss) for c in conditions),
         condition_rank=_sorted_positions(condition_ids),
         finding_rank=dict(enumerate(_sorted_positions(finding_ids).tolist())),
         risk_modifiers=tuple(m for m in modifiers if m.if_present),
@@ -461,10 +466,16 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
             )
             for level in LEVELS
         ),
+        level_masks=tuple(default_level >= rank for rank in range(len(LEVELS))),
         level_columns=tuple(np.flatnonzero(default_level >= rank) for rank in range(len(LEVELS))),
         at_level=tuple(at_level),
         pools=tuple(
-            (members, np.array(members, dtype=np.int64), float(thresholds[list(members)].min()))
+            (
+                members,
+                list(members),
+                np.array(members, dtype=np.int64),
+                float(thresholds[list(members)].min()),
+            )
             for members in safety_pools.values()
         ),
         findings_for=findings_for,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hipcheck.engine.inference import Posterior, to_probability
-from hipcheck.engine.model import LEVELS, BoolArray, CompiledModel, FloatArray
+from hipcheck.engine.model import LEVELS, BoolArray, CompiledModel, FloatArray, IntArray
 from hipcheck.engine.result import Evidence, Triage, TriageReason
 
 _MAX_FLIPPED = 12
@@ -79,7 +79,7 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
             reasons.append((compiled.rank, 0, compiled.reason, compiled.rule.instruction))
 
     thresholds = model.safety_threshold
-    for ci in np.flatnonzero(model.must_not_miss & (highest >= thresholds)).tolist():
+    for ci in (model.must_not_miss & (highest >= thresholds)).nonzero()[0].tolist():
         cond = model.conditions[ci]
         p = float(highest[ci])
         level = cond.default_triage
@@ -111,8 +111,8 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
         reason = TriageReason(kind="escalation", id=model.condition_ids[ci], level=esc.level, text=text)
         reasons.append((esc.rank, 1, reason, esc.instruction))
 
-    for members_idx, members_array, threshold in model.pools:
-        total = float(np.add.reduce(probability.take(members_array, axis=1), axis=1).max())
+    for members_idx, members_list, members_array, threshold in model.pools:
+        total = float(np.add.reduce(_columns(probability, members_array, members_list), axis=1).max())
         if total < threshold:
             continue
         lead = max(members_idx, key=lambda i: float(highest[i]))
@@ -141,15 +141,34 @@ def baseline_level(model: CompiledModel, probability: FloatArray) -> tuple[int, 
     least `median_share` of the probability in any row of `probability` (members x conditions),
     and the most likely condition with default L in that row."""
     share = model.params.median_share
-    # Shares of the differential (one-vs-rest probabilities need not sum to 1). Direct ufunc and
-    # take() calls do the same arithmetic as .sum() and boolean masks, with less call overhead.
+    # Shares of the differential (one-vs-rest probabilities need not sum to 1). np.add.reduce is
+    # what .sum() calls, without its Python wrapper.
     weights = probability / np.maximum(np.add.reduce(probability, axis=1, keepdims=True), 1e-12)
     rank, row = 0, 0
+    single = probability.shape[0] == 1
     for level in range(len(LEVELS) - 1, 0, -1):
-        shares = np.add.reduce(weights.take(model.level_columns[level], axis=1), axis=1)
-        if float(shares.max()) >= share:
+        columns = _columns(weights, model.level_columns[level], model.level_masks[level])
+        shares = np.add.reduce(columns, axis=1)
+        if single:
+            if float(shares[0]) >= share:
+                rank = level
+                break
+        elif float(shares.max()) >= share:
             rank, row = level, int(shares.argmax())
             break
     at_level = model.at_level[rank]
     best = int(at_level[probability[row].take(at_level).argmax()])
     return rank, best
+
+
+def _columns(rows: FloatArray, columns: IntArray, select: BoolArray | list[int]) -> FloatArray:
+    """rows[:, select], quicker for one row.
+
+    Indexing [:, select] copies the columns in column-major order, so with several rows numpy
+    sums each row in a different order than over a row-major copy (the last bit can differ). One
+    row is laid out the same either way, so there take() (much quicker) gives identical sums.
+    """
+    if rows.shape[0] == 1:
+        return rows.take(columns, axis=1)
+    selected: FloatArray = rows[:, select]
+    return selected
