@@ -152,12 +152,8 @@ def plan_next(
     by_screen: dict[str, list[int]] = {}
     for k, (_, i) in enumerate(askable):
         by_screen.setdefault(model.screen_key[i], []).append(k)
-    # A one-finding screen's sum is its gain (numpy adds it to 0.0, and gains are >= +0.0).
     scored = sorted(
-        (
-            (gain_of[ks[0]] if len(ks) == 1 else float(gains[ks].sum()), -min(ks), key)
-            for key, ks in by_screen.items()
-        ),
+        ((_screen_gain(gains, gain_of, ks), -ks[0], key) for key, ks in by_screen.items()),
         reverse=True,
     )
     best_gain, _, best_key = scored[0]
@@ -167,6 +163,21 @@ def plan_next(
     ids = [askable[k][0] for k in members]
     reason = _reason(model, probability, askable[members[0]][1], open_mnm)
     return QuestionPlan(NextQuestion(finding_ids=ids, reason=reason, expected_gain=best_gain), False, None)
+
+
+def _screen_gain(gains: FloatArray, gain_of: list[float], members: list[int]) -> float:
+    """The summed gain of one screen's findings, exactly as `float(gains[members].sum())`.
+
+    numpy sums fewer than 8 numbers one after another starting from 0.0 (its pairwise sum only
+    splits longer runs), so adding the Python floats in the same order gives the same bits
+    without building an array per screen.
+    """
+    if len(members) >= 8:
+        return float(gains[members].sum())
+    total = 0.0
+    for k in members:
+        total += gain_of[k]
+    return total
 
 
 def _rule_completion(
