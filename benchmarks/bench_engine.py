@@ -1,8 +1,12 @@
-"""Engine speed: one next-question step and one full interactive assessment.
+"""Engine speed: `assess()` as the interactive path calls it, one next-question step and one
+full interactive assessment.
 
-Each measurement prints median and p99 over many runs. The baseline beside it is the same
-expected-information-gain computation written as plain Python loops over findings x conditions,
-which is what the numpy version replaces; the ratio is baseline / numpy.
+Each measurement prints median and p99 over many runs. `assess()` is timed on the states the
+interactive path produces for every dev case, after 0, 5, 10 and 20 answers (the web API calls it
+once per answer). The baseline beside the step is the same expected-information-gain computation
+written as plain Python loops over findings x conditions, which is what the numpy version
+replaces; the ratio is baseline / numpy. Run with `PYTHONPATH=<an older src>` to time an older
+engine on the same cases.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from hipcheck.engine import CompiledModel, assess, compile_model, questions
-from hipcheck.engine.evaluate import parse_cases, run_interactive
+from hipcheck.engine.evaluate import Case, parse_cases, run_interactive
 from hipcheck.engine.inference import posterior
 from hipcheck.engine.model import FloatArray, IntArray
 from hipcheck.engine.questions import expected_gains
@@ -27,6 +31,7 @@ from hipcheck.engine.result import Answer, Evidence
 from hipcheck.knowledge.load import load_knowledge_base
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "cases" / "dev-cases.jsonl"
+ANSWER_COUNTS = (0, 5, 10, 20)
 
 
 def timings(fn: Callable[[], object], runs: int, warmup: int = 20) -> list[float]:
@@ -76,6 +81,40 @@ def python_gains(model: CompiledModel, probability: list[float], candidates: lis
     return gains
 
 
+def interactive_states(model: CompiledModel, cases: list[Case]) -> dict[int, list[tuple[Evidence, int]]]:
+    """Per answer count k: each case's first interactive state with at least k answers (and the
+    number of screens asked), as `run_interactive` reaches it; cases that stop earlier are left out."""
+    states: dict[int, list[tuple[Evidence, int]]] = {k: [] for k in ANSWER_COUNTS}
+    for case in cases:
+        answers: dict[str, Answer] = {}
+        asked = 0
+        pending = list(ANSWER_COUNTS)
+        while True:
+            evidence = Evidence(age=case.age, sex=case.sex, answers=dict(answers))
+            while pending and len(answers) >= pending[0]:
+                states[pending.pop(0)].append((evidence, asked))
+            result = assess(model, evidence, questions_asked=asked)
+            if result.should_stop or result.next_question is None:
+                break
+            for finding_id in result.next_question.finding_ids:
+                answers[finding_id] = case.answer(finding_id)
+            asked += 1
+    return states
+
+
+def assess_timings(model: CompiledModel, states: list[tuple[Evidence, int]], rounds: int) -> list[float]:
+    """Milliseconds of each `assess()` call, every state `rounds` times (after one warm-up round)."""
+    out: list[float] = []
+    for round_number in range(rounds + 1):
+        for evidence, asked in states:
+            start = time.perf_counter()
+            assess(model, evidence, questions_asked=asked)
+            elapsed = (time.perf_counter() - start) * 1000.0
+            if round_number:
+                out.append(elapsed)
+    return out
+
+
 @contextmanager
 def python_gains_in_engine() -> Iterator[None]:
     """Swap the engine's numpy information gain for the pure-Python loop (the baseline run)."""
@@ -118,18 +157,26 @@ def main() -> None:
     assert np.allclose(fast, slow, atol=1e-9), "baseline and numpy disagree"
 
     rows: list[tuple[str, float, float, float | None]] = []
+    by_count: dict[str, tuple[float, float]] = {}
+    for k, states in interactive_states(model, cases).items():
+        measured = summary(assess_timings(model, states, 60))
+        by_count[str(k)] = measured
+        rows.append((f"assess(), {k} answers ({len(states)} dev-case states)", *measured, None))
     gain_np = summary(timings(lambda: expected_gains(model, probability, candidates), 2000))
     gain_py = summary(timings(lambda: python_gains(model, probability.tolist(), candidates.tolist()), 300))
     rows.append(("information gain, all findings (numpy)", *gain_np, None))
     rows.append(("information gain, all findings (pure Python baseline)", *gain_py, gain_py[0] / gain_np[0]))
     step = summary(timings(lambda: assess(model, evidence), 3000, warmup=300))
     rows.append(("next-question step: assess() after one answer", *step, None))
+    after_step = len(rows)
     interactive = summary(timings(lambda: run_interactive(model, case), 50, warmup=3))
     rows.append(("full interactive assessment (dev-002)", *interactive, None))
     with python_gains_in_engine():
         step_py = summary(timings(lambda: assess(model, evidence), 1000, warmup=100))
         interactive_py = summary(timings(lambda: run_interactive(model, case), 20, warmup=2))
-    rows.insert(3, ("next-question step, pure-Python gain (baseline)", *step_py, step_py[0] / step[0]))
+    rows.insert(
+        after_step, ("next-question step, pure-Python gain (baseline)", *step_py, step_py[0] / step[0])
+    )
     rows.append(
         ("full interactive, pure-Python gain (baseline)", *interactive_py, interactive_py[0] / interactive[0])
     )
@@ -147,6 +194,7 @@ def main() -> None:
                 "gain_numpy_ms": gain_np,
                 "gain_python_ms": gain_py,
                 "speedup": round(gain_py[0] / gain_np[0], 1),
+                "assess_by_answers_ms": by_count,
                 "assess_ms": step,
                 "assess_python_gain_ms": step_py,
                 "interactive_ms": interactive,
