@@ -194,8 +194,9 @@ def _rule_completion(
     members of one `any_of` group, asked together.
     """
     yes = {f for f, a in evidence.answers.items() if a == "yes"}
+    level_rank = level.rank
     for compiled in model.rules_by_level:
-        if compiled.rank <= level.rank:
+        if compiled.rank <= level_rank:
             break  # most urgent first: no later rule would raise triage either
         rule = compiled.rule
         when = rule.when
@@ -244,6 +245,7 @@ def _escalation_completion(
 ) -> NextQuestion | None:
     """A likely condition's escalation that one unasked finding would trigger, raising triage."""
     yes = {f for f, a in evidence.answers.items() if a == "yes"}
+    level_rank = level.rank
     candidates: list[tuple[int, float, str, str]] = []
     for ci in np.flatnonzero(probability >= model.params.rule_relevance).tolist():
         escalations = model.escalations_of[ci]
@@ -251,7 +253,7 @@ def _escalation_completion(
             continue
         p = float(probability[ci])
         for esc in escalations:
-            if esc.rank <= level.rank or p < esc.ask_needed:
+            if esc.rank <= level_rank or p < esc.ask_needed:
                 continue
             missing = [f for f in esc.if_present if f not in yes]
             if len(missing) == 1 and missing[0] in askable:
