@@ -198,39 +198,38 @@ def _rule_completion(
     for compiled in model.rules_by_level:
         if compiled.rank <= level_rank:
             break  # most urgent first: no later rule would raise triage either
-        rule = compiled.rule
-        when = rule.when
+        # Exactly one part may be unmet (one all_of finding, or one any_of group with no 'yes'),
+        # and it must still be askable; any other count means one answer cannot fire the rule.
+        # The set operations come first because they rule out most rules.
+        unmet = compiled.all_of - yes
+        if len(unmet) > 1 or not compiled.none_of.isdisjoint(yes):
+            continue
+        when = compiled.rule.when
+        if unmet:
+            if not unmet <= askable or any(group.isdisjoint(yes) for group in compiled.any_of):
+                continue
+            part = [f for f in when.all_of if f not in yes]
+            if len(part) != 1:
+                continue  # the same finding listed twice is two unmet parts
+        else:
+            open_groups = [k for k, group in enumerate(compiled.any_of) if group.isdisjoint(yes)]
+            if len(open_groups) != 1:
+                continue
+            part = [f for f in when.any_of[open_groups[0]] if f in askable]
+            if not part:
+                continue
         if when.age_min is not None and evidence.age < when.age_min:
             continue
         if when.age_max is not None and evidence.age > when.age_max:
             continue
         if when.sex is not None and when.sex != evidence.sex:
             continue
-        if not compiled.none_of.isdisjoint(yes):
-            continue
-        missing: list[list[str]] = []
-        possible = True
-        for f in when.all_of:
-            if f not in yes:
-                if f in askable:
-                    missing.append([f])
-                else:
-                    possible = False
-        for group in when.any_of:
-            if not any(f in yes for f in group):
-                unasked = [f for f in group if f in askable]
-                if unasked:
-                    missing.append(unasked)
-                else:
-                    possible = False
-        if not possible or len(missing) != 1:
-            continue
         suspects = list(compiled.suspects)
         if suspects and float(probability[suspects].max()) < model.params.rule_relevance:
             continue
         return NextQuestion(
-            finding_ids=missing[0],
-            reason=f"checking a warning sign: {rule.name}",
+            finding_ids=part,
+            reason=f"checking a warning sign: {compiled.rule.name}",
             expected_gain=0.0,
         )
     return None

@@ -11,17 +11,17 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.inference import contributions, index_evidence, normalise, posterior, prior_for
 from hipcheck.engine.model import LEVELS, MAX_REASONS, MIN_REASON, FloatArray, demographic_log_prior
-from hipcheck.engine.questions import _screen_gain
+from hipcheck.engine.questions import _rule_completion, _screen_gain
 from hipcheck.engine.result import Answer, Contribution, Evidence
 from hipcheck.engine.triage import baseline_level
-from hipcheck.knowledge.schema import Sex
+from hipcheck.knowledge.schema import Sex, TriageLevel
 
 from .conftest import build_model, real_model, tiny_kb_data
 
@@ -189,3 +189,59 @@ def test_the_result_passes_its_own_contract_and_repeats_the_posterior(data: st.D
     post = posterior(model, evidence)
     by_id = {c.id: c.probability for c in result.conditions}
     assert [by_id[c] for c in model.condition_ids] == np.clip(post.probability, 0.0, 1.0).tolist()
+
+
+def plain_rule_completion(
+    model: CompiledModel, evidence: Evidence, askable: set[str], probability: FloatArray, level: TriageLevel
+) -> tuple[list[str], str] | None:
+    """The first rule (most urgent, then by id) above `level` that exactly one askable part
+    would fire, read straight from its `when`."""
+    yes = {f for f, a in evidence.answers.items() if a == "yes"}
+    for rule in sorted(model.kb.red_flags.values(), key=lambda r: (-r.level.rank, r.id)):
+        when = rule.when
+        if rule.level <= level or any(f in yes for f in when.none_of):
+            continue
+        if when.age_min is not None and evidence.age < when.age_min:
+            continue
+        if when.age_max is not None and evidence.age > when.age_max:
+            continue
+        if when.sex is not None and when.sex != evidence.sex:
+            continue
+        missing: list[list[str]] = []
+        possible = True
+        for f in when.all_of:
+            if f not in yes:
+                possible = possible and f in askable
+                missing.append([f])
+        for group in when.any_of:
+            if not any(f in yes for f in group):
+                unasked = [f for f in group if f in askable]
+                possible = possible and bool(unasked)
+                missing.append(unasked)
+        if not possible or len(missing) != 1:
+            continue
+        suspects = [model.condition_index[c] for c in rule.suspects if c in model.condition_index]
+        if suspects and float(probability[suspects].max()) < model.params.rule_relevance:
+            continue
+        return missing[0], rule.name
+    return None
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_warning_sign_to_complete_is_the_one_a_plain_reading_finds(data: st.DataObject) -> None:
+    model = real_model()
+    evidence = data.draw(evidence_for(model))
+    # Askable: the unanswered findings, less a few (as if asked of the other sex or answered).
+    dropped = data.draw(st.sets(st.sampled_from(model.finding_ids), max_size=10))
+    askable = set(model.finding_ids) - set(evidence.answers) - dropped
+    level = data.draw(st.sampled_from(list(TriageLevel)))
+    probability = posterior(model, evidence).probability
+    found = _rule_completion(model, evidence, askable, probability, level)
+    plain = plain_rule_completion(model, evidence, askable, probability, level)
+    event("a rule to complete" if plain else "no rule to complete")
+    if plain is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.finding_ids, found.reason) == (plain[0], f"checking a warning sign: {plain[1]}")
