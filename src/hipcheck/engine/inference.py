@@ -215,8 +215,8 @@ def contributions(
         # Rounding and -|x| are element-wise, so gathering the prepared tables gives the same.
         values = model.answer_strength.take(columns, axis=1)
         order_key = model.answer_order_key.take(columns, axis=1)
-    order = np.argsort(order_key, axis=1, kind="stable")
-    rows = np.arange(values.shape[0])[:, None]
+    order = order_key.argsort(axis=1, kind="stable")
+    rows = model.condition_rows
     ordered_values = values[rows, order]
     ordered_reasons = reasons[rows, order]
     # Sorted by strength, so the answers that moved the odds by under 1% are the tail of each row.
@@ -225,15 +225,15 @@ def contributions(
     if len(known) > MAX_REASONS:  # only the strongest MAX_REASONS of each kind are kept
         supporting &= np.cumsum(supporting, axis=1) <= MAX_REASONS
         conflicting &= np.cumsum(conflicting, axis=1) <= MAX_REASONS
+    # Every condition's kept reasons, row after row; each condition takes its slice.
     supporting_all: list[Contribution] = ordered_reasons[supporting].tolist()
     conflicting_all: list[Contribution] = ordered_reasons[conflicting].tolist()
-    out: list[tuple[list[Contribution], list[Contribution]]] = []
-    s_start = c_start = 0
-    for n_s, n_c in zip(supporting.sum(axis=1).tolist(), conflicting.sum(axis=1).tolist(), strict=True):
-        out.append((supporting_all[s_start : s_start + n_s], conflicting_all[c_start : c_start + n_c]))
-        s_start += n_s
-        c_start += n_c
-    return out
+    s_end: list[int] = supporting.sum(axis=1).cumsum().tolist()
+    c_end: list[int] = conflicting.sum(axis=1).cumsum().tolist()
+    return [
+        (supporting_all[s0:s1], conflicting_all[c0:c1])
+        for s0, s1, c0, c1 in zip([0, *s_end[:-1]], s_end, [0, *c_end[:-1]], c_end, strict=True)
+    ]
 
 
 def _modifier_shares(

@@ -198,6 +198,8 @@ class CompiledModel:
     # Prepared once per knowledge base so that `assess()` does lookups instead of rebuilding them.
     conditions: tuple[Condition, ...] = field(default=())
     """Conditions in model order."""
+    condition_rows: IntArray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.int64))
+    """(conditions, 1): 0, 1, 2, ... down a column, to index one entry per condition row."""
     score_fields: tuple[tuple[str, str, bool], ...] = field(default=())
     """Per condition: (id, name, must_not_miss) as every ConditionScore repeats them."""
     condition_rank: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -433,6 +435,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         red_flag_set=frozenset(f for f in finding_ids if kb.findings[f].group == "red_flag"),
         safety_pools=safety_pools,
         conditions=conditions,
+        condition_rows=np.arange(n_c, dtype=np.int64)[:, None],
         score_fields=tuple((c.id, c.name, c.must_not_miss) for c in conditions),
         condition_rank=_sorted_positions(condition_ids),
         finding_rank=dict(enumerate(_sorted_positions(finding_ids).tolist())),
