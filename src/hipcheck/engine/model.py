@@ -45,6 +45,10 @@ MAX_REASONS = 6
 strongest by |log LR|. Every screen and report shows at most 5 of each, and without a cap the
 result grows with every answer (all conditions x all answers, ~230 KB after 80 answers)."""
 
+EVIDENCE_AGES = (10, 100)
+"""The ages an Evidence allows (result.Evidence): the prior of each is prepared at compile time
+(any other age is computed on the fly the same way)."""
+
 # Probabilities are kept away from 0 and 1 so that no single answer can make a condition impossible.
 _P_MIN = 0.005
 _P_MAX = 0.995
@@ -162,6 +166,18 @@ class CompiledEscalation:
 
 
 @dataclass(frozen=True)
+class SafetyPool:
+    """Must-not-miss conditions of one KB safety_pool sharing a default level (see `safety_pools`)."""
+
+    members: tuple[int, ...]
+    member_list: list[int]
+    """The same as a list, for numpy indexing (a tuple would index dimensions)."""
+    member_array: IntArray
+    threshold: float
+    """The smallest threshold among the members."""
+
+
+@dataclass(frozen=True)
 class CompiledModel:
     """The knowledge base as arrays; build it with `compile_model`."""
 
@@ -239,8 +255,8 @@ class CompiledModel:
     """The same as index arrays."""
     at_level: tuple[IntArray, ...] = field(default=())
     """[level rank]: conditions with that default level (or above, if none has it exactly)."""
-    pools: tuple[tuple[tuple[int, ...], list[int], IntArray, float], ...] = field(default=())
-    """`safety_pools` as (members, as an index list, as an index array, smallest threshold)."""
+    pools: tuple[SafetyPool, ...] = field(default=())
+    """`safety_pools`, prepared for triage."""
     findings_for: dict[Sex, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     """Per sex: (finding id, index) of every finding that may be asked, knowledge-base order."""
     group_screens: dict[str, tuple[tuple[str, str, Sex | None], ...]] = field(default_factory=dict)
@@ -473,7 +489,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         level_columns=tuple(np.flatnonzero(default_level >= rank) for rank in range(len(LEVELS))),
         at_level=tuple(at_level),
         pools=tuple(
-            (
+            SafetyPool(
                 members,
                 list(members),
                 np.array(members, dtype=np.int64),
@@ -486,10 +502,6 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         screen_key=tuple(kb.findings[f].ask_group or f for f in finding_ids),
         count_key={f: _count_key(kb.findings[f]) for f in finding_ids},
     )
-
-
-EVIDENCE_AGES = (10, 100)
-"""The ages an Evidence allows (result.Evidence): the prior of each is prepared at compile time."""
 
 
 def _sorted_positions(ids: tuple[str, ...]) -> IntArray:

@@ -111,17 +111,17 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
         reason = TriageReason(kind="escalation", id=model.condition_ids[ci], level=esc.level, text=text)
         reasons.append((esc.rank, 1, reason, esc.instruction))
 
-    for members_idx, members_list, members_array, threshold in model.pools:
-        total = float(np.add.reduce(_columns(probability, members_array, members_list), axis=1).max())
-        if total < threshold:
+    for pool in model.pools:
+        total = float(np.add.reduce(_columns(probability, pool.member_array, pool.member_list), axis=1).max())
+        if total < pool.threshold:
             continue
-        lead = max(members_idx, key=lambda i: float(highest[i]))
+        lead = max(pool.members, key=lambda i: float(highest[i]))
         level = model.conditions[lead].default_triage
-        ranked = sorted(members_idx, key=lambda i: -float(highest[i]))
+        ranked = sorted(pool.members, key=lambda i: -float(highest[i]))
         names = " or ".join(model.conditions[i].name for i in ranked if float(highest[i]) >= 0.01)
         text = (
             f"{names}: {_percent(total)} likely in all, at or above the "
-            f"{_percent(threshold)} safety threshold"
+            f"{_percent(pool.threshold)} safety threshold"
         )
         reason = TriageReason(kind="must_not_miss", id=model.condition_ids[lead], level=level, text=text)
         reasons.append((level.rank, 2, reason, model.condition_instruction[lead]))
