@@ -78,6 +78,8 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
         if compiled.fires(evidence.age, evidence.sex, yes):
             reasons.append((compiled.rank, 0, compiled.reason, compiled.rule.instruction))
 
+    # Must-not-miss reasons (priority 2) and escalations (priority 1) never tie in the final sort,
+    # so collecting them in two passes gives the same order as one pass per condition.
     thresholds = model.safety_threshold
     for ci in (model.must_not_miss & (highest >= thresholds)).nonzero()[0].tolist():
         cond = model.conditions[ci]
@@ -103,7 +105,7 @@ def decide_triage(model: CompiledModel, evidence: Evidence, post: Posterior) -> 
                     members &= family.kept[:, family.flipped.index(f)]
             p_esc = float(probability[members, ci].max())
         else:
-            p_esc = float(highest[ci])
+            p_esc = float(highest[ci])  # every member counts: the column's maximum
         if p_esc < needed:
             continue
         name = model.conditions[ci].name
