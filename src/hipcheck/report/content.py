@@ -16,7 +16,7 @@ from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import HagosResult, Plan, ProgressDecision
 from hipcheck.engine.result import ConditionScore, Contribution
 from hipcheck.knowledge.schema import Dose, KnowledgeBase, Source, TriageLevel
-from hipcheck.report.charts import pain_chart, pain_chart_svg
+from hipcheck.report.charts import HAGOS_CHART_FROM, hagos_chart, hagos_chart_svg, pain_chart, pain_chart_svg
 from hipcheck.services import AssessmentState
 from hipcheck.training.metrics import TrainingSummary
 
@@ -88,6 +88,8 @@ class HagosRow:
 class HagosTable:
     subscales: list[str]
     rows: list[HagosRow]
+    chart_svg: str | None = None  # drawn from two questionnaires on: one point is not a trend
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,9 +222,12 @@ def _hagos(records: Sequence[HagosResult]) -> HagosTable | None:
     ordered = sorted(records, key=lambda r: r.day)
     names = [s.name for s in ordered[0].subscales]
     ids = [s.subscale for s in ordered[0].subscales]
+    chart = hagos_chart(ordered)
     return HagosTable(
         subscales=names,
         rows=[HagosRow(day=r.day, scores=[r.score(i) for i in ids]) for r in ordered],
+        chart_svg=hagos_chart_svg(chart) if len(ordered) >= HAGOS_CHART_FROM else None,
+        summary=chart.summary,
     )
 
 

@@ -262,6 +262,56 @@ def test_hagos_page(sqlite_client: TestClient) -> None:
     assert r.status_code == 200
     row = soup_of(r).find(id="hagos-history").find("tbody").find("tr")
     assert [td.get_text() for td in row.find_all("td")[1:]] == ["75"] * 6
+    assert not soup_of(r).find("svg", id="hagos-chart"), "one questionnaire is not a trend: table only"
+
+
+def _hagos_points(svg: Tag) -> dict[str, list[tuple[float, float]]]:
+    return {
+        line["data-series"]: [tuple(map(float, p.split(","))) for p in line["points"].split()]
+        for line in svg.find_all("polyline")
+    }
+
+
+def test_hagos_page_charts_the_scores_above_the_table(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client)
+    items = [i["id"] for i in sqlite_client.get("/api/v1/hagos/questionnaire").json()["items"]]
+    today = dt.datetime.now().astimezone().date()  # the runner's local day, as the server's
+    # Three questionnaires, a fortnight apart: every answer 3, then 2, then 1 (scores 25, 50, 75);
+    # pain stays at 2 (50) throughout.
+    for weeks_ago, answer in ((4, 3), (2, 2), (0, 1)):
+        responses = dict.fromkeys(items, answer) | {
+            i: 2 for i in items if i.startswith("P") and i[1:].isdigit()
+        }
+        day = (today - dt.timedelta(weeks=weeks_ago)).isoformat()
+        r = sqlite_client.post(f"/api/v1/assessments/{aid}/hagos", json={"day": day, "responses": responses})
+        assert r.status_code == 201, r.text
+    soup = soup_of(sqlite_client.get(f"/assessments/{aid}/hagos"))
+    assert_accessible(soup)
+    history = soup.find(id="history")
+    svg = history.find("svg", id="hagos-chart")
+    table = history.find("table", id="hagos-history")
+    assert svg and table, "the chart and the table are both there"
+    assert svg.find_next("table", id="hagos-history") is table, "the chart comes first"
+    assert svg["role"] == "img" and "Latest" in svg["aria-label"] and svg.find("title")
+    assert not soup.find_all("script", src=lambda src: src and "//" in src), "nothing from a CDN"
+    lines = _hagos_points(svg)
+    assert list(lines) == [
+        "symptoms",
+        "pain",
+        "adl",
+        "sport_recreation",
+        "physical_activity",
+        "quality_of_life",
+    ]
+    for sub, points in lines.items():
+        assert len(points) == 3, sub
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        assert xs == sorted(xs)
+        if sub == "pain":
+            assert len(set(ys)) == 1, "an unchanged score is a flat line"
+        else:
+            assert ys[0] > ys[1] > ys[2], f"{sub}: better scores climb (SVG y grows downwards)"
+    assert len(table.find("tbody").find_all("tr")) == 3
 
 
 def test_unknown_assessment_is_a_404_page(sqlite_client: TestClient) -> None:

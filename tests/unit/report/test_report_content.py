@@ -3,30 +3,39 @@ assessment state built in memory, every format rendered. Hypothesis checks the p
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from functools import cache
+from pathlib import Path
 
+import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipcheck.care.diary import DiaryEntry
-from hipcheck.care.models import PlanOptions
+from hipcheck.care.hagos import score as score_hagos
+from hipcheck.care.models import HagosResult, PlanOptions
 from hipcheck.care.plan import make_plan
 from hipcheck.engine import CompiledModel, assess, compile_model
 from hipcheck.engine.result import Evidence
+from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.knowledge.schema import Sex, Source
 from hipcheck.report.charts import pain_chart, pain_chart_svg
 from hipcheck.report.content import Report, build_report, citation, dose_text
-from hipcheck.report.render import render_html, render_markdown
+from hipcheck.report.render import render_html, render_markdown, render_pdf
 from hipcheck.services import AnswerRecord, AssessmentState
 from hipcheck.training.activity import Activity
 from hipcheck.training.metrics import summarize
 
 NOW = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 SVG = "{http://www.w3.org/2000/svg}"
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
 
 @cache
@@ -195,3 +204,50 @@ def test_pain_chart_svg_is_valid_and_every_point_is_inside(entries: list[DiaryEn
         assert chart.top <= float(c.attrib["cy"]) <= chart.height - chart.bottom
     assert root.find(f"{SVG}title") is not None
     assert (root.find(f"{SVG}desc").text or "") == chart.summary  # type: ignore[union-attr]
+
+
+def _hagos_result(day: dt.date, answer: int) -> HagosResult:
+    hagos = load_hagos()
+    return score_hagos(hagos, dict.fromkeys((i.id for i in hagos.items), answer), day=day)
+
+
+def _embedded_svgs(html: str) -> dict[str, ET.Element]:
+    """The report's chart images by alt text, each decoded from its data URI and parsed."""
+    soup = BeautifulSoup(html, "lxml")
+    out = {}
+    for img in soup.find_all("img", class_="chart"):
+        data = img["src"].removeprefix("data:image/svg+xml;base64,")
+        out[img["alt"]] = ET.fromstring(base64.b64decode(data))
+    return out
+
+
+def test_hagos_chart_in_the_report_from_two_questionnaires_on() -> None:
+    day = NOW.date() - dt.timedelta(days=28)
+    one = [_hagos_result(day, 3)]
+    assert report(hagos=one).hagos.chart_svg is None  # type: ignore[union-attr]
+    assert not [alt for alt in _embedded_svgs(render_html(report(hagos=one))) if alt.startswith("HAGOS")]
+
+    two = [*one, _hagos_result(NOW.date(), 1)]  # every subscale 25 -> 75
+    r = report(hagos=two)
+    charts = {alt: svg for alt, svg in _embedded_svgs(render_html(r)).items() if alt.startswith("HAGOS")}
+    assert len(charts) == 1
+    alt, svg = next(iter(charts.items()))
+    assert r.hagos is not None and alt == f"HAGOS scores over time: {r.hagos.summary}"
+    lines = svg.findall(f"{SVG}polyline")
+    assert [line.attrib["data-series"] for line in lines] == [s.id for s in load_hagos().subscales]
+    for line in lines:
+        (x0, y0), (x1, y1) = (tuple(map(float, p.split(","))) for p in line.attrib["points"].split())
+        assert x1 > x0 and y1 < y0, "the later, better score is to the right and higher"
+    # The table stays, a row per questionnaire.
+    table = BeautifulSoup(render_html(r), "lxml").find(id="hagos").find("table")
+    assert len(table.find("tbody").find_all("tr")) == 2
+
+
+@needs_poppler
+def test_hagos_chart_is_drawn_in_the_pdf(tmp_path: Path) -> None:
+    two = [_hagos_result(NOW.date() - dt.timedelta(days=28), 3), _hagos_result(NOW.date(), 1)]
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_pdf(report(hagos=two)))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # Only the chart's legend carries this note: the SVG was drawn (as text) into the PDF.
+    assert "(100 = no problems, 0 = extreme problems)" in text

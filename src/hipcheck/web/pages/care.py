@@ -1,4 +1,5 @@
-"""Care pages of one assessment: the plan (with its options form) and the pain diary with its chart."""
+"""Care pages of one assessment: the plan (with its options form), the pain diary with its chart and
+the HAGOS questionnaire with its score history (a chart from two questionnaires on, and a table)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -15,7 +17,7 @@ from hipcheck.care.models import PlanOptions
 from hipcheck.engine import CompiledModel
 from hipcheck.errors import Conflict, HipcheckError, InvalidInput
 from hipcheck.knowledge.hagos_data import load_hagos
-from hipcheck.report.charts import pain_chart
+from hipcheck.report.charts import HAGOS_CHART_FROM, hagos_chart, hagos_chart_svg, pain_chart
 from hipcheck.store.unit_of_work import Store
 from hipcheck.web.deps import ModelDep, StoreDep
 from hipcheck.web.pages.assessment import see_other
@@ -162,6 +164,12 @@ def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Respons
     records = services.list_hagos(uow=store, assessment_id=assessment_id)
     instrument = load_hagos()
     sections = [(sub, instrument.items_of(sub.id)) for sub in instrument.subscales]
+    chart = None
+    if len(records) >= HAGOS_CHART_FROM:
+        # Our own SVG (every text in it escaped by the writer), inline so screen readers get its label.
+        chart = Markup(
+            hagos_chart_svg(hagos_chart([r.result for r in records]), label_id="hagos-chart", font_size=16)
+        )
     return render(
         request,
         "assessment/hagos.html",
@@ -170,6 +178,7 @@ def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Respons
             "instrument": instrument,
             "sections": sections,
             "records": records,
+            "chart": chart,
             "today": _today(),
         },
     )
