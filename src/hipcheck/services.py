@@ -197,22 +197,29 @@ def _reassess(
     return _evaluate(model, _evidence(head.age, head.sex, answers))
 
 
+def _readable(stored: str | None) -> AssessmentResult | None:
+    """A stored result, or None when there is none or this version of hipcheck cannot read it
+    (the result is then computed from the answers)."""
+    if stored is None:
+        return None
+    try:
+        return AssessmentResult.model_validate_json(stored)
+    except ValidationError:
+        return None
+
+
 def _state(
     model: CompiledModel,
     row: AssessmentRow | AssessmentHead,
     result: AssessmentResult | None = None,
     answers: Sequence[StoredAnswer | AnswerRow] | None = None,
 ) -> AssessmentState:
-    """The value object of a row; `result` is the result just computed, `answers` (in order) the
-    answers already read. Without a result, a complete assessment's stored result is read; one in
-    progress (or stored by a version of hipcheck whose result this one cannot read) is computed
-    from its answers."""
+    """The value object of a row; `result` is the result just computed or stored, `answers` (in
+    order) the answers already read. Without a result, a complete assessment's stored result is
+    read; one in progress is computed from its answers."""
     given = row.answers if answers is None and isinstance(row, AssessmentRow) else answers or []
-    if result is None and isinstance(row, AssessmentRow) and row.result is not None:
-        try:
-            result = AssessmentResult.model_validate_json(row.result)
-        except ValidationError:
-            result = None
+    if result is None and isinstance(row, AssessmentRow):
+        result = _readable(row.result)
     if result is None:
         result = _evaluate(model, _evidence(row.age, row.sex, [(a.finding_id, a.value) for a in given]))
     # One validation call for the whole state (pydantic-core builds the nested answer records).
@@ -385,7 +392,8 @@ def back(
 def get_assessment(*, uow: UnitOfWorkFactory, model: CompiledModel, assessment_id: str) -> AssessmentState:
     """The stored assessment; NotFound (404) for an unknown id."""
     with uow() as tx:
-        return _state(model, tx.assessments.get(assessment_id))
+        head, stored = tx.assessments.head_and_result(assessment_id)
+        return _state(model, head, _readable(stored), tx.assessments.answers_of(assessment_id))
 
 
 def _summary(row: AssessmentRow, answers: int) -> AssessmentSummary:

@@ -69,6 +69,9 @@ _HEAD_COLUMNS = (
 _HEAD_FOR_UPDATE = (
     select(*_HEAD_COLUMNS).where(_ASSESSMENTS.c.id == bindparam("assessment_id")).with_for_update()
 )
+_HEAD_AND_RESULT = select(*_HEAD_COLUMNS, _ASSESSMENTS.c.result).where(
+    _ASSESSMENTS.c.id == bindparam("assessment_id")
+)
 _ANSWERS_OF = (
     select(_ANSWERS.c.seq, _ANSWERS.c.step, _ANSWERS.c.finding_id, _ANSWERS.c.value, _ANSWERS.c.answered_at)
     .where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
@@ -131,6 +134,13 @@ class AssessmentRepository:
         if row is None:
             raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
         return AssessmentHead(*row)
+
+    def head_and_result(self, assessment_id: str) -> tuple[AssessmentHead, str | None]:
+        """The assessment's own columns and its stored result JSON (None while in progress)."""
+        row = self.session.connection().execute(_HEAD_AND_RESULT, {"assessment_id": assessment_id}).first()
+        if row is None:
+            raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+        return AssessmentHead(*row[:-1]), row[-1]
 
     def answers_of(self, assessment_id: str) -> list[StoredAnswer]:
         """The assessment's answers in the order given."""
