@@ -27,6 +27,8 @@ BOTTOM = 40
 MAX_X_LABELS = 6
 # HAGOS history is drawn from this many questionnaires on (the web page and the report alike).
 HAGOS_CHART_FROM = 2
+HAGOS_TICKS = range(0, 101, 20)
+HAGOS_LEFT = 64  # room for "100" at a web page's larger font
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,11 @@ def line_chart(
     y_max: float,
     y_ticks: Iterable[int],
     summary: str,
+    left: int = LEFT,
 ) -> LineChart:
     """Chart geometry: `days` are every recorded day (they set the x axis and its labels, in
-    any order, repeats allowed); values run from 0 (bottom) to `y_max` (top). No days gives an
-    empty chart."""
+    any order, repeats allowed); values run from 0 (bottom) to `y_max` (top); `left` is the room
+    for the y labels. No days gives an empty chart."""
 
     def y(value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / y_max)
@@ -105,16 +108,16 @@ def line_chart(
     ordered = sorted(set(days))
     if not ordered:
         return LineChart(
-            WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, [], ticks_y, [], None, None, summary, empty=True
+            WIDTH, HEIGHT, left, RIGHT, TOP, BOTTOM, [], ticks_y, [], None, None, summary, empty=True
         )
     first, last = ordered[0], ordered[-1]
     span = (last - first).days
-    plot_w = WIDTH - LEFT - RIGHT
+    plot_w = WIDTH - left - RIGHT
 
     def x(day: dt.date) -> float:
         if span == 0:
-            return LEFT + plot_w / 2
-        return LEFT + plot_w * (day - first).days / span
+            return left + plot_w / 2
+        return left + plot_w * (day - first).days / span
 
     laid_out = [
         Series(
@@ -128,7 +131,7 @@ def line_chart(
         labelled.append(last)
     ticks_x = [Tick(pos=x(d), label=d.strftime("%d %b")) for d in labelled]
     return LineChart(
-        WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, laid_out, ticks_y, ticks_x, first, last, summary
+        WIDTH, HEIGHT, left, RIGHT, TOP, BOTTOM, laid_out, ticks_y, ticks_x, first, last, summary
     )
 
 
@@ -162,7 +165,9 @@ def hagos_chart(results: Sequence[HagosResult]) -> LineChart:
     point that day. Results in any order."""
     ordered = sorted(results, key=lambda r: r.day)
     if not ordered:
-        return line_chart([], [], y_max=100, y_ticks=range(0, 101, 20), summary="No HAGOS questionnaire yet.")
+        return line_chart(
+            [], [], y_max=100, y_ticks=HAGOS_TICKS, summary="No HAGOS questionnaire yet.", left=HAGOS_LEFT
+        )
     series = [
         SeriesValues(
             sub.subscale,
@@ -182,7 +187,9 @@ def hagos_chart(results: Sequence[HagosResult]) -> LineChart:
         f"{latest.day.isoformat()}, each 0-100 where 100 means no hip or groin problems. "
         f"Latest ({latest.day.isoformat()}): {scores}."
     )
-    return line_chart((r.day for r in ordered), series, y_max=100, y_ticks=range(0, 101, 20), summary=summary)
+    return line_chart(
+        (r.day for r in ordered), series, y_max=100, y_ticks=HAGOS_TICKS, summary=summary, left=HAGOS_LEFT
+    )
 
 
 Style = tuple[str, str]  # (line attributes, point attributes)
@@ -238,15 +245,18 @@ def line_chart_svg(
     scale_note: str,
     label_id: str | None = None,
     font_size: int = 11,
+    legend: bool = True,
 ) -> str:
     """The chart as one standalone SVG document: title, description (the chart's summary), the
     lines with a titled dot per point, and a legend that wraps onto more rows when it is wide.
 
     With `label_id` the SVG is meant to sit inside an HTML page: it gets that id, scales to the
     page's width and is labelled by its summary (`aria-label`); a page wants a larger
-    `font_size`, as the drawing shrinks to fit a phone."""
+    `font_size`, as the drawing shrinks to fit a phone, and may set out the legend itself in
+    HTML (`legend=False`, with `legend_key_svg` for the line samples), where it wraps and reads
+    at the page's own size."""
     w = chart.width
-    places, rows = _legend(chart, scale_note, font_size)
+    places, rows = _legend(chart, scale_note, font_size) if legend else ([], 0)
     row_height = max(LEGEND_HEIGHT, round(font_size * 1.6))
     h = chart.height + row_height * rows
     base = chart.height - chart.bottom
@@ -298,6 +308,14 @@ def line_chart_svg(
     return "\n".join(out)
 
 
+def legend_key_svg(style: Style) -> str:
+    """A short sample of a line's colour and dashes, for a legend written in HTML."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 10" width="32" height="10" '
+        f'aria-hidden="true"><line x1="0" x2="32" y1="5" y2="5" {style[0]}/></svg>'
+    )
+
+
 def pain_chart_svg(chart: LineChart) -> str:
     """The pain chart as a standalone SVG (for the report)."""
     return line_chart_svg(
@@ -305,13 +323,24 @@ def pain_chart_svg(chart: LineChart) -> str:
     )
 
 
-def hagos_chart_svg(chart: LineChart, *, label_id: str | None = None, font_size: int = 11) -> str:
+HAGOS_SCALE_NOTE = "(100 = no problems, 0 = extreme problems)"
+
+
+def hagos_chart_svg(
+    chart: LineChart, *, label_id: str | None = None, font_size: int = 11, legend: bool = True
+) -> str:
     """The HAGOS chart as an SVG: standalone for the report, or inline in a page with `label_id`."""
     return line_chart_svg(
         chart,
         title="HAGOS scores over time",
         styles=HAGOS_STYLES,
-        scale_note="(100 = no problems, 0 = extreme problems)",
+        scale_note=HAGOS_SCALE_NOTE,
         label_id=label_id,
         font_size=font_size,
+        legend=legend,
     )
+
+
+def hagos_legend(chart: LineChart) -> list[tuple[str, str]]:
+    """(label, line sample SVG) per line of a HAGOS chart, for a legend written in HTML."""
+    return [(s.label, legend_key_svg(HAGOS_STYLES.get(s.key, DEFAULT_STYLE))) for s in chart.series]

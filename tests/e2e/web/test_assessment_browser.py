@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -211,11 +212,19 @@ def test_phone_viewport_works_through_the_pages(phone_page, live_server, tmp_pat
     url = f"{live_server.url}/api/v1/assessments/{aid}/hagos"
     scores = httpx.post(url, json={"responses": dict.fromkeys(items, 1)})
     assert scores.status_code == 201
+    # and an earlier one, so the HAGOS page draws its chart too (from two questionnaires on)
+    earlier = (dt.datetime.now().astimezone().date() - dt.timedelta(days=21)).isoformat()
+    scores = httpx.post(url, json={"day": earlier, "responses": dict.fromkeys(items, 3)})
+    assert scores.status_code == 201
     for path in ("result", "plan", "diary", "hagos"):
         page.goto(f"{live_server.url}/assessments/{aid}/{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         page.screenshot(path=str(tmp_path / f"phone-{path}.png"), full_page=True, timeout=30_000)
         assert overflow <= 0, f"{path}: {overflow}px wider than a 360px phone"
+        if path == "hagos":
+            chart = page.locator("svg#hagos-chart")
+            assert chart.count() == 1 and chart.locator("polyline").count() == 6
+            assert chart.bounding_box()["width"] <= page.viewport_size["width"]
 
 
 def test_report_downloads(page, live_server, tmp_path) -> None:

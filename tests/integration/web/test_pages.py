@@ -312,6 +312,8 @@ def test_hagos_page_charts_the_scores_above_the_table(sqlite_client: TestClient)
         else:
             assert ys[0] > ys[1] > ys[2], f"{sub}: better scores climb (SVG y grows downwards)"
     assert len(table.find("tbody").find_all("tr")) == 3
+    legend = [span.get_text(strip=True) for span in history.find(id="hagos-legend").find_all("span")]
+    assert legend == [th.get_text(strip=True) for th in table.find("thead").find_all("th")[1:]]
 
 
 def test_unknown_assessment_is_a_404_page(sqlite_client: TestClient) -> None:

@@ -17,7 +17,7 @@ from hipcheck.care.models import PlanOptions
 from hipcheck.engine import CompiledModel
 from hipcheck.errors import Conflict, HipcheckError, InvalidInput
 from hipcheck.knowledge.hagos_data import load_hagos
-from hipcheck.report.charts import HAGOS_CHART_FROM, hagos_chart, hagos_chart_svg, pain_chart
+from hipcheck.report.charts import HAGOS_CHART_FROM, hagos_chart, hagos_chart_svg, hagos_legend, pain_chart
 from hipcheck.store.unit_of_work import Store
 from hipcheck.web.deps import ModelDep, StoreDep
 from hipcheck.web.pages.assessment import see_other
@@ -164,12 +164,13 @@ def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Respons
     records = services.list_hagos(uow=store, assessment_id=assessment_id)
     instrument = load_hagos()
     sections = [(sub, instrument.items_of(sub.id)) for sub in instrument.subscales]
-    chart = None
+    chart = legend = None
     if len(records) >= HAGOS_CHART_FROM:
-        # Our own SVG (every text in it escaped by the writer), inline so screen readers get its label.
-        chart = Markup(
-            hagos_chart_svg(hagos_chart([r.result for r in records]), label_id="hagos-chart", font_size=16)
-        )
+        drawn = hagos_chart([r.result for r in records])
+        # Our own SVG (every text in it escaped by the writer), inline so screen readers get its
+        # label; its legend is HTML, which wraps and reads at the page's size on a phone.
+        chart = Markup(hagos_chart_svg(drawn, label_id="hagos-chart", font_size=22, legend=False))
+        legend = [(label, Markup(key)) for label, key in hagos_legend(drawn)]
     return render(
         request,
         "assessment/hagos.html",
@@ -179,6 +180,7 @@ def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Respons
             "sections": sections,
             "records": records,
             "chart": chart,
+            "legend": legend,
             "today": _today(),
         },
     )
