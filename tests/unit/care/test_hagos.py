@@ -152,3 +152,37 @@ def test_the_missing_item_rule_is_the_knowledge_base_s() -> None:
     stricter = score(_with_rule(pain=10, quality_of_life=2), partial, day=DAY)
     assert [s.score for s in stricter.subscales] == [75.0, None, 91.7, 75.0, 50.0, 87.5]
     assert [s.name for s in published.subscales] == [s.name for s in HAGOS.subscales]
+
+
+def test_every_item_runs_from_no_problem_0_to_extreme_4() -> None:
+    """The scoring direction, item by item: the first box is the no-problem answer and scores 0,
+    the last the worst and scores 4. The participation items are asked the other way round ("are
+    you able ..."), so there "always" is the no-problem answer."""
+    for item in HAGOS.items:
+        assert [o.value for o in item.options] == [0, 1, 2, 3, 4], item.id
+        first, last = item.options[0].label, item.options[-1].label
+        if item.subscale == "physical_activity":
+            assert (first, last) == ("Always", "Never"), item.id
+        else:
+            assert first in {"Never", "None", "Not at all"}, item.id
+            assert last in {"Always", "All the time", "Extreme", "Extremely", "Constantly", "Totally"}, (
+                item.id
+            )
+
+
+def test_symptom_items_checked_against_the_form_keep_its_answer_boxes() -> None:
+    # English LK 1.0 form, page 1 (see hagos.yaml): S1-S5 in this order with these boxes.
+    frequency = ["Never", "Rarely", "Sometimes", "Often"]
+    severity = ["None", "Mild", "Moderate", "Severe", "Extreme"]
+    expected = {
+        "S1": [*frequency, "Always"],
+        "S2": [*frequency, "All the time"],
+        "S3": severity,
+        "S4": severity,
+        "S5": [*frequency, "All the time"],
+        "S6": severity,
+    }
+    symptoms = HAGOS.items_of("symptoms")
+    assert [i.id for i in symptoms] == [f"S{n}" for n in range(1, 8)]
+    for item in symptoms[:6]:
+        assert [o.label for o in item.options] == expected[item.id], item.id
