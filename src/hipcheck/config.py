@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from hipcheck.errors import InvalidInput
 
 
 def _default_database_url() -> str:
@@ -63,5 +65,16 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Build settings from the environment now (not at import)."""
-    return Settings()
+    """Build settings from the environment now (not at import).
+
+    A bad value is one line naming the variable, what it holds and what it should be.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            f"HIPCHECK_{'_'.join(str(part) for part in e['loc']).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        first = exc.errors()[0]["loc"]
+        raise InvalidInput("; ".join(problems), field=str(first[0]) if first else None) from None
