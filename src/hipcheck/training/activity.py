@@ -7,7 +7,7 @@ watches record one foot and the literature on running cadence counts both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 RUNNING = "running"
 #: Sports whose cadence counts steps (one foot in the files, so it is doubled); cycling cadence is rpm.
@@ -26,6 +26,11 @@ _SPORT_ALIASES: dict[str, str] = {
     "hiking": "hiking", "hike": "hiking", "randonnée": "hiking",
     "swimming": "swimming", "swim": "swimming", "natation": "swimming",
 }  # fmt: skip
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant in UTC; a time without a zone (GPX, TCX, Strava's CSV) is taken as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def normalize_sport(name: str | None) -> str:

@@ -7,14 +7,14 @@ so it is doubled to steps per minute.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 import gpxpy
 import gpxpy.gpx
 
 from hipcheck.errors import ImportFileError
-from hipcheck.training.activity import FOOT_SPORTS, Activity, ParsedFile, normalize_sport
+from hipcheck.training.activity import FOOT_SPORTS, Activity, ParsedFile, as_utc, normalize_sport
 
 
 def _local(tag: str) -> str:
@@ -41,10 +41,6 @@ def _float(text: str) -> float | None:
         return None
 
 
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def read_gpx(data: bytes, name: str) -> ParsedFile:
     """One activity from a GPX file; :class:`ImportFileError` when it is not a timed track."""
     try:
@@ -63,7 +59,7 @@ def read_gpx(data: bytes, name: str) -> ParsedFile:
         for segment in track.segments:
             for point in segment.points:
                 if point.time is not None:
-                    times.append(_aware(point.time))
+                    times.append(as_utc(point.time))
                 hr, cad = _extension_values(point.extensions)
                 if hr is not None and hr > 0:
                     hrs.append(hr)

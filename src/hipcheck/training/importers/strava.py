@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hipcheck.errors import ImportFileError
-from hipcheck.training.activity import Activity, normalize_sport
+from hipcheck.training.activity import Activity, as_utc, normalize_sport
 
 # position -> English header (the columns hipcheck needs)
 _REQUIRED = {
@@ -109,7 +109,7 @@ def parse_date(text: str) -> datetime | None:
         value = datetime.fromisoformat(clean)
     except ValueError:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return as_utc(value)
 
 
 def _check_header(header: list[str], name: str) -> None:

@@ -7,12 +7,12 @@ Trackpoints without a position (treadmill, indoor) are kept. Cadence is one foot
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import pairwise
 from xml.etree import ElementTree as ET
 
 from hipcheck.errors import ImportFileError
-from hipcheck.training.activity import FOOT_SPORTS, Activity, ParsedFile, normalize_sport
+from hipcheck.training.activity import FOOT_SPORTS, Activity, ParsedFile, as_utc, normalize_sport
 
 
 def _local(tag: str) -> str:
@@ -46,7 +46,7 @@ def _time(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return as_utc(value)
 
 
 def read_tcx(data: bytes, name: str) -> ParsedFile:
