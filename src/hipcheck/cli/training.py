@@ -74,14 +74,7 @@ def import_command(
                     on_progress=advanced,
                 )
     if as_json:
-        payload = {
-            "imported": report.imported,
-            "duplicates": report.duplicates,
-            "skipped": report.skipped,
-            "failed": [asdict(f) for f in report.failed],
-            "warnings": report.warnings,
-        }
-        typer.echo(json.dumps(payload))
+        typer.echo(json.dumps(report.as_dict()))
     else:
         out = Console()
         out.print(

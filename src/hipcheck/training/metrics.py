@@ -25,7 +25,6 @@ local days when the file said its UTC offset, else UTC days. Weeks are ISO weeks
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -458,7 +457,3 @@ def propose_answers(
                 )
             )
     return out
-
-
-def is_finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
