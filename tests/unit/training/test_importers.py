@@ -229,6 +229,28 @@ def test_file_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch: p
         source.load()
 
 
+def test_gz_that_unpacks_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1000)
+    bomb = gzip.compress(b"\0" * 100_000)  # 100 kB of zeros packs into about 100 bytes
+    assert len(bomb) < 1000
+    with pytest.raises(ImportFileError, match="unpacks to more than") as info:
+        parse_bytes(bomb, "bomb.fit.gz")
+    assert info.value.file == "bomb.fit.gz"
+
+
+def test_unreadable_strava_row_names_the_export_it_is_in(tmp_path: Path) -> None:
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr(
+            "activities.csv", "\n".join([STRAVA_HEADER, strava_row(7, "someday", "Run", "5", "5000")])
+        )
+    (source,), failures = discover([export])
+    assert failures == []
+    with pytest.raises(ImportFileError, match="'someday' is not in a format") as info:
+        parse_source(source, source.load())
+    assert info.value.file == f"{export}!activities.csv line 2 (activity 7)"
+
+
 def test_empty_zip_and_missing_path_are_reported(tmp_path: Path) -> None:
     empty = tmp_path / "export.zip"
     with zipfile.ZipFile(empty, "w"):

@@ -195,7 +195,11 @@ def _gunzip(data: bytes, label: str) -> bytes:
     except zlib.error:
         raise ImportFileError(label, "the .gz file is damaged") from None
     if len(out) > MAX_FILE_BYTES:
-        raise _too_large(label, len(out))
+        raise ImportFileError(
+            label,
+            f"the .gz file unpacks to more than {MAX_FILE_BYTES // 1_000_000} MB; "
+            "activity files are a few MB at most, so this is not one",
+        )
     if not decompressor.eof:
         raise ImportFileError(label, "the .gz file is damaged or cut off")
     return out

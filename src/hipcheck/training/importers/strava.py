@@ -40,6 +40,7 @@ _DATE_FORMATS = ("%b %d, %Y, %I:%M:%S %p", "%b %d, %Y %I:%M:%S %p", "%Y-%m-%d %H
 class StravaRow:
     """One line of activities.csv, with the columns hipcheck uses."""
 
+    file: str  # the activities.csv it came from, as the runner named it
     line: int
     activity_id: str
     start_time: datetime | None
@@ -57,7 +58,7 @@ class StravaRow:
 
     @property
     def label(self) -> str:
-        return f"activities.csv line {self.line} (activity {self.activity_id})"
+        return f"{self.file} line {self.line} (activity {self.activity_id})"
 
     def to_activity(self) -> Activity:
         """The row's own summary, for manual entries and files that cannot be read."""
@@ -153,6 +154,7 @@ def read_strava_csv(data: bytes, name: str = "activities.csv") -> list[StravaRow
         filename = cell(12).strip() or None
         rows.append(
             StravaRow(
+                file=name,
                 line=reader.line_num,
                 activity_id=cell(0).strip(),
                 start_time=parse_date(cell(1)),
