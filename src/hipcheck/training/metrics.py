@@ -17,6 +17,8 @@ local days when the file said its UTC offset, else UTC days. Weeks are ISO weeks
 - Monotony (Foster 1998): mean / population SD of the last 7 daily loads (rest days 0),
   capped at 10 (also when the SD is 0, as Runalyze does); strain = 7-day load × monotony.
 - Shoes: distance per named shoe, with a prompt at 300 miles (check) and 500 miles (replace).
+  The knowledge base (care ``footwear_check``, corrections) treats these as a prompt to look at
+  the shoe, not a rule: no injury-based evidence supports a fixed replacement mileage.
 - Cadence: steps per minute of easy runs (the slower half by average speed), with a hint that
   5–10 % more steps per minute lowers hip and knee load (Heiderscheit et al., MSSE 2011).
 - Not measurable from these files: running surface, road camber or always running the same
@@ -238,14 +240,15 @@ def shoe_status(activities: Sequence[Activity], *, units: Units = "km") -> list[
         if dist >= SHOE_REPLACE_M:
             level = "replace"
             prompt = (
-                f"'{shoe}' has {logged} logged, past the 500-mile ({distance_text(SHOE_REPLACE_M, 'km')}) "
-                "mark where most running shoes are replaced"
+                f"'{shoe}' has {logged} logged, past 500 miles ({distance_text(SHOE_REPLACE_M, 'km')}): "
+                "look at the midsole and tread, and replace the pair if it is worn or no longer "
+                "comfortable (the mileage is a prompt, not a rule)"
             )
         elif dist >= SHOE_CHECK_M:
             level = "check"
             prompt = (
                 f"'{shoe}' has {logged} logged, past 300 miles ({distance_text(SHOE_CHECK_M, 'km')}): "
-                "check the midsole and tread for wear"
+                "a prompt to check the midsole and tread for wear"
             )
         out.append(ShoeStatus(shoe, dist, int(runs), last[shoe], level, prompt))
     return out
@@ -300,8 +303,7 @@ def cadence_trend(activities: Sequence[Activity]) -> CadenceTrend:
     low, high = median * 1.05, median * 1.10
     hint = (
         f"your easy-run cadence is about {median:.0f} steps/min; taking 5–10 % more, shorter steps "
-        f"({low:.0f}–{high:.0f} steps/min) at the same pace lowers the load on the hip and knee "
-        "and is the usual fix for overstriding"
+        f"({low:.0f}–{high:.0f} steps/min) at the same pace lowers the load on the hip and knee"
     )
     return CadenceTrend(points, median, slope, hint)
 
