@@ -1,57 +1,15 @@
-"""Run `hipcheck` as a person would: the real entry point (error mapping included) in CliRunner's
-isolation, each test on its own temporary SQLite database through HIPCHECK_DATABASE_URL."""
+"""CLI test data: the development cases and one-case files (the `cli` runner is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
-from hipcheck.cli.app import main
 
 DEV_CASES = Path(__file__).resolve().parents[2] / "cases" / "dev-cases.jsonl"
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-Cli = Callable[..., Run]
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path}/db/hipcheck.db"
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
-        runner = CliRunner()
-        environment = {"HIPCHECK_DATABASE_URL": database_url, "COLUMNS": "200", **(env or {})}
-        with runner.isolation(input=input, env=environment) as (out, err, _):
-            monkeypatch.setattr(sys, "argv", ["hipcheck", *args])
-            code = 0
-            try:
-                main()
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
-        return Run(code, stdout, stderr)
-
-    return run
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "activities"
 FIT_EPOCH_UNIX = 631065600
 
 
@@ -109,11 +108,6 @@ SESSION_FIELDS = [
 def run_session(start: int, distance_m: float, seconds: float, *, sport: int = 1, cadence: int = 85) -> tuple:
     return (start + int(seconds), start, sport, 0, int(seconds * 1000), int(seconds * 1000),
             round(distance_m * 100), 150, 175, cadence, 40)  # fmt: skip
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    return FIXTURES
 
 
 @pytest.fixture
