@@ -26,6 +26,11 @@ def _child(element: ET.Element, name: str) -> ET.Element | None:
     return None
 
 
+def _text(element: ET.Element, name: str) -> str | None:
+    child = _child(element, name)
+    return child.text if child is not None else None
+
+
 def _text_float(element: ET.Element | None, *path: str) -> float | None:
     for name in path:
         if element is None:
@@ -70,7 +75,7 @@ def read_tcx(data: bytes, name: str) -> ParsedFile:
 
 def _activity(element: ET.Element) -> Activity | None:
     sport = normalize_sport(element.get("Sport"))
-    start = _time(_child(element, "Id").text if _child(element, "Id") is not None else None)  # type: ignore[union-attr]
+    start = _time(_text(element, "Id"))
     lap_distance = lap_time = 0.0
     hr_weighted = hr_weight = 0.0
     lap_max_hr: list[float] = []
@@ -97,36 +102,23 @@ def _activity(element: ET.Element) -> Activity | None:
         for tp in lap.iter():
             if _local(tp.tag) != "Trackpoint":
                 continue
-            when = _time(_child(tp, "Time").text if _child(tp, "Time") is not None else None)  # type: ignore[union-attr]
+            when = _time(_text(tp, "Time"))
             if when is not None:
                 times.append(when)
             for child in tp:
                 tag = _local(child.tag)
-                if tag == "DistanceMeters":
-                    value = _text_float(tp, "DistanceMeters")
-                    if value is not None:
-                        tp_distances.append(value)
-                elif tag == "AltitudeMeters":
-                    value = _text_float(tp, "AltitudeMeters")
-                    if value is not None:
-                        altitudes.append(value)
-                elif tag == "HeartRateBpm":
-                    value = _text_float(child, "Value")
-                    if value:
-                        tp_hr.append(value)
-                elif tag == "Cadence":
-                    value = _text_float(tp, "Cadence")
-                    if value:
-                        cadences.append(value)
-                elif tag == "Extensions":
-                    for ext in child.iter():
-                        if _local(ext.tag) == "RunCadence" and ext.text:
-                            try:
-                                value = float(ext.text)
-                            except ValueError:
-                                continue
-                            if value:
-                                cadences.append(value)
+                value = _text_float(child, "Value") if tag == "HeartRateBpm" else _text_float(child)
+                if tag == "DistanceMeters" and value is not None:
+                    tp_distances.append(value)
+                elif tag == "AltitudeMeters" and value is not None:
+                    altitudes.append(value)
+                elif tag == "HeartRateBpm" and value:
+                    tp_hr.append(value)
+                elif tag == "Cadence" and value:
+                    cadences.append(value)
+                elif tag == "Extensions":  # one-foot RunCadence, in any namespace prefix
+                    run_cadence = (_text_float(e) for e in child.iter() if _local(e.tag) == "RunCadence")
+                    cadences.extend(v for v in run_cadence if v)
     if start is None and times:
         start = min(times)
     if start is None:
