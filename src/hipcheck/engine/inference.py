@@ -34,7 +34,6 @@ __all__ = [
     "normalise",
     "posterior",
     "prior_for",
-    "prior_log_weights",
     "to_probability",
 ]
 
@@ -45,8 +44,6 @@ class EvidenceIndex:
 
     yes: IntArray
     no: IntArray
-    answered: frozenset[str]
-    """Every finding the runner has been asked, including those answered 'unknown'."""
     yes_list: tuple[int, ...]
     """`yes` as Python ints (sorted), for the per-answer loops."""
     no_list: tuple[int, ...]
@@ -80,7 +77,6 @@ def index_evidence(model: CompiledModel, evidence: Evidence) -> EvidenceIndex:
     return EvidenceIndex(
         yes=np.array(yes, dtype=np.int64),
         no=np.array(no, dtype=np.int64),
-        answered=frozenset(evidence.answers),
         yes_list=tuple(yes),
         no_list=tuple(no),
         yes_ids=frozenset(yes_ids),
@@ -110,19 +106,6 @@ def _risk_log_weights(model: CompiledModel, evidence: Evidence, idx: EvidenceInd
                 risk = np.zeros_like(model.log_prior)
             risk[mod.condition] += mod.log_factor
     return risk
-
-
-def prior_log_weights(
-    model: CompiledModel, evidence: Evidence, idx: EvidenceIndex
-) -> tuple[FloatArray, FloatArray]:
-    """(demographic log prior, extra log factor from risk-factor modifiers), both per condition.
-
-    Demographic modifiers (age, sex only) set the reported prior; modifiers that also need a
-    finding present count as that finding's contribution. The first array is shared (read-only).
-    """
-    risk = _risk_log_weights(model, evidence, idx)
-    demographic = prior_for(model, evidence).log_prior
-    return demographic, np.zeros_like(demographic) if risk is None else risk
 
 
 @dataclass(frozen=True)

@@ -129,16 +129,18 @@ class CompiledRule:
     """Findings of which at least one must be 'yes' for the rule to fire (`all_of`, or else the
     first `any_of` group): most rules are ruled out by this one set operation."""
 
-    def fires(self, age: int, sex: Sex, yes: frozenset[str] | set[str]) -> bool:
-        """Whether the rule's `when` matches (answers 'yes' only count)."""
-        if self.trigger.isdisjoint(yes):
-            return False
+    def applies_to(self, age: int, sex: Sex) -> bool:
+        """Whether the rule's age and sex limits admit this runner."""
         when = self.rule.when
         if when.age_min is not None and age < when.age_min:
             return False
         if when.age_max is not None and age > when.age_max:
             return False
-        if when.sex is not None and when.sex != sex:
+        return when.sex is None or when.sex == sex
+
+    def fires(self, age: int, sex: Sex, yes: frozenset[str] | set[str]) -> bool:
+        """Whether the rule's `when` matches (answers 'yes' only count)."""
+        if self.trigger.isdisjoint(yes) or not self.applies_to(age, sex):
             return False
         if not self.all_of <= yes:
             return False
@@ -204,8 +206,6 @@ class CompiledModel:
     """(conditions,): rank of each condition's default triage level."""
     modifiers: tuple[CompiledModifier, ...]
     finding_sex: tuple[Sex | None, ...]
-    reasons: dict[tuple[int, int, bool], Contribution]
-    """(condition, finding, answered yes) -> the prepared reason (log LR and plain words)."""
     red_flag_findings: tuple[str, ...] = field(default=())
     red_flag_set: frozenset[str] = field(default=frozenset())
     safety_pools: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -236,7 +236,7 @@ class CompiledModel:
     answer_order_key: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """-|answer_strength|: sorting it puts the strongest reasons first."""
     answer_reason: ObjectArray = field(default_factory=lambda: np.empty((0, 0), dtype=np.object_))
-    """(conditions, 2 x findings): the prepared `Contribution` of each answer (as in `reasons`)."""
+    """(conditions, 2 x findings): the prepared reason of each answer (log LR and plain words)."""
     rules: tuple[CompiledRule, ...] = field(default=())
     """Red-flag rules in knowledge-base order."""
     rules_by_level: tuple[CompiledRule, ...] = field(default=())
@@ -265,9 +265,6 @@ class CompiledModel:
     """Per finding: its ask_group, or its own id (findings sharing a key are one screen)."""
     count_key: dict[str, str] = field(default_factory=dict)
     """Finding id -> the screen it counts as when counting questions asked."""
-
-    def condition(self, index: int) -> Condition:
-        return self.kb.conditions[self.condition_ids[index]]
 
     def finding(self, finding_id: str) -> Finding:
         return self.kb.findings[finding_id]
@@ -378,7 +375,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         ],
         dtype=np.float64,
     )
-    reasons: dict[tuple[int, int, bool], Contribution] = {}
+    answer_reason = np.empty((n_c, 2 * n_f), dtype=np.object_)
     for fi, fid in enumerate(finding_ids):
         question = kb.findings[fid].question
         for is_yes, table in ((True, log_lr_yes), (False, log_lr_no)):
@@ -386,7 +383,7 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
             text = answer_text(question, answer)
             for ci in range(n_c):
                 value = round(float(table[ci, fi]), 6)
-                reasons[(ci, fi, is_yes)] = Contribution(
+                answer_reason[ci, fi + n_f if is_yes else fi] = Contribution(
                     finding_id=fid, answer=answer, log_lr=value, text=text
                 )
 
@@ -402,9 +399,6 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
     default_level = np.array([c.default_triage.rank for c in conditions], dtype=np.int64)
     answer_log_lr = np.concatenate((log_lr_no, log_lr_yes), axis=1)
     answer_strength = np.round(answer_log_lr, 6)
-    answer_reason = np.empty((n_c, 2 * n_f), dtype=np.object_)
-    for (ci, fi, is_yes), contribution in reasons.items():
-        answer_reason[ci, fi + n_f if is_yes else fi] = contribution
     instructions = tuple(f"{c.see_whom.rstrip('.')}. When: {c.see_when}" for c in conditions)
     rules = tuple(_compile_rule(rule, ci_of) for rule in kb.red_flags.values())
     escalations = tuple(
@@ -446,7 +440,6 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         default_level=default_level,
         modifiers=modifiers,
         finding_sex=tuple(kb.findings[f].sex for f in finding_ids),
-        reasons=reasons,
         red_flag_findings=tuple(f for f in finding_ids if kb.findings[f].group == "red_flag"),
         red_flag_set=frozenset(f for f in finding_ids if kb.findings[f].group == "red_flag"),
         safety_pools=safety_pools,

@@ -218,11 +218,7 @@ def _rule_completion(
             part = [f for f in when.any_of[open_groups[0]] if f in askable]
             if not part:
                 continue
-        if when.age_min is not None and evidence.age < when.age_min:
-            continue
-        if when.age_max is not None and evidence.age > when.age_max:
-            continue
-        if when.sex is not None and when.sex != evidence.sex:
+        if not compiled.applies_to(evidence.age, evidence.sex):
             continue
         suspects = list(compiled.suspects)
         if suspects and float(probability[suspects].max()) < model.params.rule_relevance:

@@ -53,7 +53,10 @@ def test_a_finding_modifier_already_carried_by_a_likelihood_is_not_counted_twice
 
 def test_prepared_reasons_match_the_log_likelihood_ratios() -> None:
     model = build_model(tiny_kb_data())
-    for (ci, fi, is_yes), reason in model.reasons.items():
+    n_f = len(model.finding_ids)
+    assert model.answer_reason.shape == (len(model.condition_ids), 2 * n_f)
+    for (ci, column), reason in np.ndenumerate(model.answer_reason):
+        is_yes, fi = column >= n_f, column % n_f
         table = model.log_lr_yes if is_yes else model.log_lr_no
         assert reason.log_lr == pytest.approx(float(table[ci, fi]), abs=1e-6)
         assert reason.finding_id == model.finding_ids[fi]

@@ -75,7 +75,7 @@ def plain_contributions(
             if bonus is not None:
                 value += bonus
             value = round(value, 6)
-            prepared = model.reasons[(ci, f, f in yes)]
+            prepared = model.answer_reason[ci, f + len(model.finding_ids) if f in yes else f]
             reason = prepared if value == prepared.log_lr else prepared.model_copy(update={"log_lr": value})
             rows.append((value, k, reason))
         rows.sort(key=lambda r: (-abs(r[0]), r[1]))
