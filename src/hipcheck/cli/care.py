@@ -28,8 +28,8 @@ from hipcheck.care.models import (
     PlanOptions,
     ProgressDecision,
 )
-from hipcheck.care.plan import training_lines
-from hipcheck.care.progress import PHASES, phase_for_level
+from hipcheck.care.plan import PHASE_LABELS, training_lines
+from hipcheck.care.progress import PHASES
 from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
 from hipcheck.cli.runtime import engine_model, opened_store, read_json_file, write_text_file
@@ -426,11 +426,10 @@ def progress_command(assessment_id: AssessmentId, as_json: JsonOption = False) -
     model = engine_model()
     with opened_store() as store:
         decision = services.progress(uow=store, model=model, assessment_id=assessment_id)
-        plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
     if as_json:
         typer.echo(json.dumps(decision.model_dump(mode="json")))
         return
-    _render_progress(decision, plan)
+    _render_progress(decision)
 
 
 _ACTION_WORDS = {
@@ -442,13 +441,21 @@ _ACTION_WORDS = {
 }
 
 
-def _render_progress(decision: ProgressDecision, plan: Plan) -> None:
+def progress_where(decision: ProgressDecision) -> str:
+    """Where the next session is: a rehab level and its phase, or a walk-run stage."""
+    if decision.phase == "return_to_run" and decision.stage is not None:
+        if decision.stage == 0:
+            return "walk-run not started yet"
+        return f"walk-run stage {decision.stage}"
+    if decision.phase is None:
+        # An urgent plan has no levels.
+        return f"level {decision.level}"
+    return f"level {decision.level} of {len(PHASES)} ({PHASE_LABELS[decision.phase][0]})"
+
+
+def _render_progress(decision: ProgressDecision) -> None:
     console = _console()
-    where = f"level {decision.level}"
-    if plan.phases and 1 <= decision.level <= len(PHASES):
-        names = {p.id: p.name for p in plan.phases}
-        phase = phase_for_level(decision.level)
-        where += f" of {len(PHASES)} ({escape(names.get(phase, phase))})"
+    where = progress_where(decision)
     console.print(f"{_ACTION_WORDS.get(decision.action, decision.action)}: {where}")
     console.print(escape(decision.reason))
     if decision.stop_progression:

@@ -1,0 +1,53 @@
+"""`hipcheck progress` names where the next session is from the decision itself: a rehab level
+and its phase, or, in the return-to-run phase, the walk-run stage (not a rehab level)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hipcheck.care.diary import DiaryEntry
+from hipcheck.care.models import PlanOptions
+from hipcheck.care.plan import make_plan
+from hipcheck.care.progress import for_plan
+from hipcheck.cli.care import progress_where
+from hipcheck.knowledge.schema import KnowledgeBase
+
+GTPS_LIKELY = {"gtps": 0.7, "itbs": 0.2, "hamstring": 0.06, "fnsf": 0.04}
+
+
+def _good_runs(days: range) -> list[DiaryEntry]:
+    return [
+        DiaryEntry(day=dt.date(2026, 1, d), pain_rest=0, pain_during=1, pain_next_morning=0, run_minutes=30)
+        for d in days
+    ]
+
+
+def test_a_rehab_plan_names_the_level_and_its_phase(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=5))
+    d = for_plan(plan, _good_runs(range(1, 3)))
+    assert (d.level, d.phase) == (3, "strengthen")
+    assert progress_where(d) == "level 3 of 4 (Strengthen)"
+
+
+def test_the_return_to_run_phase_names_the_walk_run_stage(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(phase="return_to_run"))
+    assert plan.return_to_run is not None and not plan.return_to_run.needs_clearance
+    # Two good sessions a stage: stage 3 after four, which is not rehab level 3 (Strengthen).
+    d = for_plan(plan, _good_runs(range(1, 5)))
+    assert (d.phase, d.stage) == ("return_to_run", 3)
+    assert progress_where(d) == "walk-run stage 3"
+
+
+def test_before_clearance_walk_run_has_not_started(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(
+        kb, make_result("see_clinician", {"gtps": 0.8, "fnsf": 0.2}), PlanOptions(phase="return_to_run")
+    )
+    d = for_plan(plan, _good_runs(range(1, 3)))
+    assert d.stage == 0
+    assert progress_where(d) == "walk-run not started yet"
+
+
+def test_an_urgent_plan_has_no_phase(kb: KnowledgeBase, make_result: Any) -> None:
+    d = for_plan(make_plan(kb, make_result("urgent", {"fnsf": 0.6, "gtps": 0.4})), [])
+    assert progress_where(d) == "level 0"
