@@ -28,11 +28,6 @@ router = APIRouter(prefix="/assessments/{assessment_id}")
 PAIN_FIELDS = ("pain_rest", "pain_during", "pain_after", "pain_next_morning")
 
 
-def _today() -> dt.date:
-    # The runner's local day: the server runs on their machine (loopback by default).
-    return dt.datetime.now().astimezone().date()
-
-
 def _int_or_none(form: FormData, name: str, *, lo: int, hi: int) -> int | None:
     raw = str(form.get(name, "") or "").strip()
     if raw in ("", "none"):
@@ -91,7 +86,7 @@ def _diary(
 ) -> Response:
     entries = services.list_diary(uow=store, assessment_id=assessment_id)
     decision = services.progress(uow=store, model=model, assessment_id=assessment_id) if entries else None
-    today = _today()
+    today = services.local_today()
     return render(
         request,
         "assessment/diary.html",
@@ -128,7 +123,7 @@ async def _save_diary(request: Request, assessment_id: str, store: Store, model:
     form = await request.form()
     raw_day = str(form.get("day", "") or "").strip()
     try:
-        day = dt.date.fromisoformat(raw_day) if raw_day else _today()
+        day = dt.date.fromisoformat(raw_day) if raw_day else services.local_today()
     except ValueError:
         raise InvalidInput(f"the date {raw_day!r} is not a date (use YYYY-MM-DD)", field="day") from None
     values: dict[str, Any] = {name: _int_or_none(form, name, lo=0, hi=10) for name in PAIN_FIELDS}
@@ -181,7 +176,7 @@ def hagos_page(request: Request, assessment_id: str, store: StoreDep) -> Respons
             "records": records,
             "chart": chart,
             "legend": legend,
-            "today": _today(),
+            "today": services.local_today(),
         },
     )
 
