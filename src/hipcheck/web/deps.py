@@ -9,7 +9,8 @@ kept for the app's lifetime.
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +21,7 @@ from hipcheck.knowledge.schema import KnowledgeBase
 from hipcheck.store.unit_of_work import Store
 
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 # The dependencies are `async def` on purpose: after startup they only read app.state, and a
@@ -37,19 +39,28 @@ async def get_model(request: Request) -> CompiledModel:
     return model if model is not None else await run_in_threadpool(model_of, request.app.state)
 
 
+def _kept(state: Any, name: str, build: Callable[[], T]) -> T:
+    """The object kept on an app's state under `name`, built once (under the lock) if missing."""
+    value: T | None = getattr(state, name, None)
+    if value is None:
+        with _lock:
+            value = getattr(state, name, None)
+            if value is None:
+                value = build()
+                setattr(state, name, value)
+    return value
+
+
+def _build_model() -> CompiledModel:
+    from hipcheck.engine import compile_model
+    from hipcheck.knowledge.load import load_knowledge_base
+
+    return compile_model(load_knowledge_base())
+
+
 def model_of(state: Any) -> CompiledModel:
     """The model kept on an app's state, built now if it is not there yet."""
-    model: CompiledModel | None = getattr(state, "model", None)
-    if model is None:
-        with _lock:
-            model = getattr(state, "model", None)
-            if model is None:
-                from hipcheck.engine import compile_model
-                from hipcheck.knowledge.load import load_knowledge_base
-
-                model = compile_model(load_knowledge_base())
-                state.model = model
-    return model
+    return _kept(state, "model", _build_model)
 
 
 async def get_kb(model: Annotated[CompiledModel, Depends(get_model)]) -> KnowledgeBase:
@@ -64,16 +75,9 @@ async def get_store(request: Request) -> Store:
 
 def store_of(state: Any) -> Store:
     """The store kept on an app's state, opened (and migrated) now if it is not there yet."""
-    store: Store | None = getattr(state, "store", None)
-    if store is None:
-        with _lock:
-            store = getattr(state, "store", None)
-            if store is None:
-                from hipcheck.store.unit_of_work import open_store
+    from hipcheck.store.unit_of_work import open_store
 
-                store = open_store(state.settings.database_url)
-                state.store = store
-    return store
+    return _kept(state, "store", lambda: open_store(state.settings.database_url))
 
 
 def close(state: object) -> None:
