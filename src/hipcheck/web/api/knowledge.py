@@ -16,11 +16,12 @@ T = TypeVar("T")
 IdPath = Path(description="the entity's id", max_length=64)
 
 
-def _one(items: dict[str, T], kind: str, entity_id: str) -> T:
+def one_of(items: dict[str, T], kind: str, entity_id: str, field: str = "id") -> T:
+    """The entity with this id, or NotFound naming the kind and the id (the API's and the pages')."""
     try:
         return items[entity_id]
     except KeyError:
-        raise NotFound(f"there is no {kind} with id {entity_id!r}", field="id") from None
+        raise NotFound(f"there is no {kind} with id {entity_id!r}", field=field) from None
 
 
 @router.get("/conditions", response_model=list[Condition], summary="All conditions")
@@ -30,7 +31,7 @@ def list_conditions(kb: KBDep) -> list[Condition]:
 
 @router.get("/conditions/{id}", response_model=Condition, summary="One condition")
 def get_condition(kb: KBDep, id: str = IdPath) -> Condition:
-    return _one(kb.conditions, "condition", id)
+    return one_of(kb.conditions, "condition", id)
 
 
 @router.get("/findings", response_model=list[Finding], summary="All findings (questions)")
@@ -40,7 +41,7 @@ def list_findings(kb: KBDep) -> list[Finding]:
 
 @router.get("/findings/{id}", response_model=Finding, summary="One finding")
 def get_finding(kb: KBDep, id: str = IdPath) -> Finding:
-    return _one(kb.findings, "finding", id)
+    return one_of(kb.findings, "finding", id)
 
 
 @router.get("/red-flags", response_model=list[RedFlagRule], summary="All red-flag rules")
@@ -55,7 +56,7 @@ def list_exercises(kb: KBDep) -> list[Exercise]:
 
 @router.get("/exercises/{id}", response_model=Exercise, summary="One exercise")
 def get_exercise(kb: KBDep, id: str = IdPath) -> Exercise:
-    return _one(kb.exercises, "exercise", id)
+    return one_of(kb.exercises, "exercise", id)
 
 
 @router.get("/care", response_model=list[CareComponent], summary="All care components")
@@ -70,4 +71,4 @@ def list_sources(kb: KBDep) -> list[Source]:
 
 @router.get("/sources/{id}", response_model=Source, summary="One source")
 def get_source(kb: KBDep, id: str = IdPath) -> Source:
-    return _one(kb.sources, "source", id)
+    return one_of(kb.sources, "source", id)

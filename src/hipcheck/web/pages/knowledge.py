@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hipcheck.errors import NotFound
 from hipcheck.knowledge.schema import KnowledgeBase
+from hipcheck.web.api.knowledge import one_of
 from hipcheck.web.deps import KBDep
 from hipcheck.web.render import render
 
@@ -26,9 +26,7 @@ def knowledge_index(request: Request, kb: KBDep) -> Response:
 
 @router.get("/conditions/{condition_id}")
 def condition_page(request: Request, kb: KBDep, condition_id: str) -> Response:
-    condition = kb.conditions.get(condition_id)
-    if condition is None:
-        raise NotFound(f"there is no condition with id {condition_id!r}", field="condition_id")
+    condition = one_of(kb.conditions, "condition", condition_id, field="condition_id")
     care = [kb.care[c] for c in condition.first_line_care if c in kb.care]
     exercises = [kb.exercises[e] for e in condition.favoured_exercises if e in kb.exercises]
     return render(
@@ -45,9 +43,7 @@ def condition_page(request: Request, kb: KBDep, condition_id: str) -> Response:
 
 @router.get("/exercises/{exercise_id}")
 def exercise_page(request: Request, kb: KBDep, exercise_id: str) -> Response:
-    exercise = kb.exercises.get(exercise_id)
-    if exercise is None:
-        raise NotFound(f"there is no exercise with id {exercise_id!r}", field="exercise_id")
+    exercise = one_of(kb.exercises, "exercise", exercise_id, field="exercise_id")
     favours = [kb.conditions[c] for c in exercise.favours if c in kb.conditions]
     forbids = [(kb.conditions.get(f.condition), f.reason) for f in exercise.forbids]
     return render(
