@@ -28,7 +28,7 @@ from hipcheck.errors import Conflict, InvalidInput, UnknownFinding
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.repositories import AssessmentHead, ResultColumns, StoredAnswer
-from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
+from hipcheck.store.tables import AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from hipcheck.training.activity import RUNNING
 from hipcheck.training.import_service import activity_from_row
@@ -174,17 +174,6 @@ def _result_columns(result: AssessmentResult) -> ResultColumns:
     )
 
 
-def _store_result(row: AssessmentRow, result: AssessmentResult, now: dt.datetime) -> None:
-    """Put a new assessment's first result on its (not yet stored) row."""
-    columns = _result_columns(result)
-    row.result = columns.result
-    row.triage_level = columns.triage_level
-    row.top_condition = columns.top_condition
-    row.status = columns.status
-    row.updated_at = now
-    row.revision = 1
-
-
 def _reassess(
     model: CompiledModel, head: AssessmentHead, answers: list[tuple[str, Answer]]
 ) -> AssessmentResult:
@@ -210,27 +199,23 @@ def _readable(stored: str | None) -> AssessmentResult | None:
 
 def _state(
     model: CompiledModel,
-    row: AssessmentRow | AssessmentHead,
-    result: AssessmentResult | None = None,
-    answers: Sequence[StoredAnswer | AnswerRow] | None = None,
+    head: AssessmentHead,
+    result: AssessmentResult | None,
+    answers: Sequence[StoredAnswer],
 ) -> AssessmentState:
-    """The value object of a row; `result` is the result just computed or stored, `answers` (in
-    order) the answers already read. Without a result, a complete assessment's stored result is
-    read; one in progress is computed from its answers."""
-    given = row.answers if answers is None and isinstance(row, AssessmentRow) else answers or []
-    if result is None and isinstance(row, AssessmentRow):
-        result = _readable(row.result)
+    """The value object of an assessment; `result` is the result just computed or the stored one
+    (None while in progress or unreadable: it is then computed from `answers`, in order)."""
     if result is None:
-        result = _evaluate(model, _evidence(row.age, row.sex, [(a.finding_id, a.value) for a in given]))
+        result = _evaluate(model, _evidence(head.age, head.sex, [(a.finding_id, a.value) for a in answers]))
     # One validation call for the whole state (pydantic-core builds the nested answer records).
     return AssessmentState.model_validate(
         {
-            "id": row.id,
-            "age": row.age,
-            "sex": row.sex,
-            "status": "complete" if row.status == "complete" else "in_progress",
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
+            "id": head.id,
+            "age": head.age,
+            "sex": head.sex,
+            "status": "complete" if head.status == "complete" else "in_progress",
+            "created_at": head.created_at,
+            "updated_at": head.updated_at,
             "answers": [
                 {
                     "seq": a.seq,
@@ -239,20 +224,20 @@ def _state(
                     "value": a.value,
                     "answered_at": a.answered_at,
                 }
-                for a in given
+                for a in answers
             ],
             "result": result,
         }
     )
 
 
-def _stored_plan(row: PlanRow) -> StoredPlan:
-    return StoredPlan(
-        assessment_id=row.assessment_id,
-        created_at=row.created_at,
-        options=PlanOptions.model_validate(row.options),
-        plan=Plan.model_validate(row.plan),
-    )
+def _read_state(
+    tx: UnitOfWork, model: CompiledModel, assessment_id: str
+) -> tuple[AssessmentHead, AssessmentState]:
+    """The assessment as stored (with its head, whose revision plans are made for); NotFound (404)
+    for an unknown id."""
+    head, stored = tx.assessments.head_and_result(assessment_id)
+    return head, _state(model, head, _readable(stored), tx.assessments.answers_of(assessment_id))
 
 
 def _readable_plan(row: PlanRow | None) -> StoredPlan | None:
@@ -261,7 +246,12 @@ def _readable_plan(row: PlanRow | None) -> StoredPlan | None:
     if row is None:
         return None
     try:
-        return _stored_plan(row)
+        return StoredPlan(
+            assessment_id=row.assessment_id,
+            created_at=row.created_at,
+            options=PlanOptions.model_validate(row.options),
+            plan=Plan.model_validate(row.plan),
+        )
     except ValidationError:
         return None
 
@@ -317,10 +307,8 @@ def start_assessment(
     now = now or _now()
     result = _evaluate(model, Evidence(age=age, sex=sex_, answers={}))
     with uow() as tx:
-        row = AssessmentRow(id=_new_id(), age=age, sex=sex_.value, created_at=now)
-        _store_result(row, result, now)
-        tx.assessments.add(row)
-        state = _state(model, row, result)
+        head = tx.assessments.create(_new_id(), age, sex_.value, _result_columns(result), now)
+        state = _state(model, head, result, [])
         tx.commit()
     return state
 
@@ -392,8 +380,7 @@ def back(
 def get_assessment(*, uow: UnitOfWorkFactory, model: CompiledModel, assessment_id: str) -> AssessmentState:
     """The stored assessment; NotFound (404) for an unknown id."""
     with uow() as tx:
-        head, stored = tx.assessments.head_and_result(assessment_id)
-        return _state(model, head, _readable(stored), tx.assessments.answers_of(assessment_id))
+        return _read_state(tx, model, assessment_id)[1]
 
 
 def _summary(row: AssessmentRow, answers: int) -> AssessmentSummary:
@@ -421,8 +408,8 @@ def list_assessments(*, uow: UnitOfWorkFactory, limit: int | None = None) -> lis
 def get_summary(*, uow: UnitOfWorkFactory, assessment_id: str) -> AssessmentSummary:
     """One assessment's `history` line (no engine run); NotFound (404) for an unknown id."""
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, with_result=False)
-        return _summary(row, len(row.answers))
+        row = tx.assessments.get(assessment_id)
+        return _summary(row, tx.assessments.answer_counts([row.id]).get(row.id, 0))
 
 
 def delete_assessment(*, uow: UnitOfWorkFactory, assessment_id: str) -> None:
@@ -453,26 +440,15 @@ def assess_case(
     result = _evaluate(model, evidence)
     with uow() as tx:
         care_plan = _make_plan(model, result, _with_training(tx, options, now.astimezone().date(), now))
-        row = AssessmentRow(id=_new_id(), age=case.age, sex=case.sex.value, created_at=now)
-        _store_result(row, result, now)
-        tx.assessments.add(row)
-        if evidence.answers:
-            tx.assessments.append_step(
-                row,
-                [AnswerRow(finding_id=f, value=v, answered_at=now) for f, v in evidence.answers.items()],
-            )
-        tx.plans.add(
-            PlanRow(
-                assessment_id=row.id,
-                assessment_revision=row.revision,
-                created_at=now,
-                options=options.model_dump(mode="json"),
-                plan=care_plan.model_dump(mode="json"),
-            )
+        head = tx.assessments.create(_new_id(), case.age, case.sex.value, _result_columns(result), now)
+        added = (
+            tx.assessments.add_step(head.id, [], list(evidence.answers.items()), now)
+            if evidence.answers
+            else []
         )
         outcome = CaseOutcome(
-            assessment=_state(model, row, result),
-            plan=StoredPlan(assessment_id=row.id, created_at=now, options=options, plan=care_plan),
+            assessment=_state(model, head, result, added),
+            plan=_save_plan(tx, head, options, care_plan, now),
         )
         tx.commit()
     return outcome
@@ -533,20 +509,33 @@ def _with_training(
 
 
 def _new_plan(
-    tx: UnitOfWork, model: CompiledModel, row: AssessmentRow, options: PlanOptions, now: dt.datetime
+    tx: UnitOfWork,
+    model: CompiledModel,
+    head: AssessmentHead,
+    result: AssessmentResult,
+    options: PlanOptions,
+    now: dt.datetime,
 ) -> StoredPlan:
-    options = _for_runner(options, row.age, row.sex)
-    assessed_on = row.created_at.astimezone().date()
-    care_plan = _make_plan(model, _state(model, row).result, _with_training(tx, options, assessed_on, now))
-    plan_row = PlanRow(
-        assessment_id=row.id,
-        assessment_revision=row.revision,
-        created_at=now,
-        options=options.model_dump(mode="json"),
-        plan=care_plan.model_dump(mode="json"),
+    options = _for_runner(options, head.age, head.sex)
+    assessed_on = head.created_at.astimezone().date()
+    care_plan = _make_plan(model, result, _with_training(tx, options, assessed_on, now))
+    return _save_plan(tx, head, options, care_plan, now)
+
+
+def _save_plan(
+    tx: UnitOfWork, head: AssessmentHead, options: PlanOptions, care_plan: Plan, now: dt.datetime
+) -> StoredPlan:
+    """Store a plan made from the assessment's current result (its revision)."""
+    tx.plans.add(
+        PlanRow(
+            assessment_id=head.id,
+            assessment_revision=head.revision,
+            created_at=now,
+            options=options.model_dump(mode="json"),
+            plan=care_plan.model_dump(mode="json"),
+        )
     )
-    tx.plans.add(plan_row)
-    return _stored_plan(plan_row)
+    return StoredPlan(assessment_id=head.id, created_at=now, options=options, plan=care_plan)
 
 
 def plan(
@@ -559,8 +548,8 @@ def plan(
 ) -> StoredPlan:
     """Make the care plan for the assessment's current result with these options, and store it."""
     with uow() as tx:
-        row = tx.assessments.get(assessment_id)
-        stored = _new_plan(tx, model, row, options or PlanOptions(), now or _now())
+        head, state = _read_state(tx, model, assessment_id)
+        stored = _new_plan(tx, model, head, state.result, options or PlanOptions(), now or _now())
         tx.commit()
     return stored
 
@@ -568,8 +557,8 @@ def plan(
 def get_plan(*, uow: UnitOfWorkFactory, assessment_id: str) -> StoredPlan | None:
     """The newest plan made from the current result, or None when none was made since the last answer."""
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, with_result=False)
-        return _readable_plan(tx.plans.latest(assessment_id, revision=row.revision))
+        head = tx.assessments.head(assessment_id)
+        return _readable_plan(tx.plans.latest(assessment_id, revision=head.revision))
 
 
 def current_plan(
@@ -578,13 +567,14 @@ def current_plan(
     """The plan for the current result; made and stored when there is none, with the options of
     the runner's previous plan (or the defaults)."""
     with uow() as tx:
-        row = tx.assessments.get(assessment_id, with_result=False)
-        existing = _readable_plan(tx.plans.latest(assessment_id, revision=row.revision))
+        head = tx.assessments.head(assessment_id)
+        existing = _readable_plan(tx.plans.latest(assessment_id, revision=head.revision))
         if existing is not None:
             return existing
         previous = _readable_plan(tx.plans.latest(assessment_id))
         options = PlanOptions() if previous is None else previous.options
-        stored = _new_plan(tx, model, row, options, now or _now())
+        head, state = _read_state(tx, model, assessment_id)
+        stored = _new_plan(tx, model, head, state.result, options, now or _now())
         tx.commit()
     return stored
 
@@ -609,7 +599,7 @@ def add_diary_entry(
     _check_diary_ids(model, checked)
     now = now or _now()
     with uow() as tx:
-        tx.assessments.get(assessment_id, with_result=False)
+        tx.assessments.head(assessment_id)
         existing = tx.diary.on(assessment_id, checked.day)
         if existing is not None:
             check_new_day([_diary_entry(existing)], checked)
@@ -636,7 +626,7 @@ def edit_diary_entry(
     today = today or local_today()
     now = now or _now()
     with uow() as tx:
-        tx.assessments.get(assessment_id, with_result=False)
+        tx.assessments.head(assessment_id)
         row = tx.diary.get(assessment_id, day)
         merged = _diary_entry(row).model_dump() | dict(changes)
         entry = make_entry(merged, today=today)
@@ -650,7 +640,7 @@ def edit_diary_entry(
 def delete_diary_entry(*, uow: UnitOfWorkFactory, assessment_id: str, day: dt.date) -> None:
     """Delete the diary entry of `day`; NotFound (404) for an unknown assessment or day."""
     with uow() as tx:
-        tx.assessments.get(assessment_id, with_result=False)
+        tx.assessments.head(assessment_id)
         tx.diary.delete(assessment_id, day)
         tx.commit()
 
@@ -658,7 +648,7 @@ def delete_diary_entry(*, uow: UnitOfWorkFactory, assessment_id: str, day: dt.da
 def list_diary(*, uow: UnitOfWorkFactory, assessment_id: str) -> list[DiaryEntry]:
     """The diary of an assessment, oldest day first."""
     with uow() as tx:
-        tx.assessments.get(assessment_id, with_result=False)
+        tx.assessments.head(assessment_id)
         return [_diary_entry(r) for r in tx.diary.entries(assessment_id)]
 
 
@@ -703,7 +693,7 @@ def submit_hagos(
     now = now or _now()
     with uow() as tx:
         if assessment_id is not None:
-            tx.assessments.get(assessment_id, with_result=False)
+            tx.assessments.head(assessment_id)
         row = HagosResponseRow(
             assessment_id=assessment_id,
             taken_on=day,
@@ -721,7 +711,7 @@ def list_hagos(*, uow: UnitOfWorkFactory, assessment_id: str | None = None) -> l
     """Stored HAGOS questionnaires, oldest first, so change over time reads left to right."""
     with uow() as tx:
         if assessment_id is not None:
-            tx.assessments.get(assessment_id, with_result=False)
+            tx.assessments.head(assessment_id)
         return [
             HagosRecord(
                 id=r.id,

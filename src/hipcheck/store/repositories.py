@@ -7,12 +7,12 @@ An id that does not exist raises NotFound with a message naming it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload, undefer
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from hipcheck.errors import NotFound
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
@@ -66,12 +66,10 @@ _HEAD_COLUMNS = (
     _ASSESSMENTS.c.updated_at,
     _ASSESSMENTS.c.revision,
 )
-_HEAD_FOR_UPDATE = (
-    select(*_HEAD_COLUMNS).where(_ASSESSMENTS.c.id == bindparam("assessment_id")).with_for_update()
-)
-_HEAD_AND_RESULT = select(*_HEAD_COLUMNS, _ASSESSMENTS.c.result).where(
-    _ASSESSMENTS.c.id == bindparam("assessment_id")
-)
+_HEAD = select(*_HEAD_COLUMNS).where(_ASSESSMENTS.c.id == bindparam("assessment_id"))
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_HEAD_AND_RESULT = _HEAD.add_columns(_ASSESSMENTS.c.result)
+_INSERT_ASSESSMENT = insert(_ASSESSMENTS)
 _ANSWERS_OF = (
     select(_ANSWERS.c.seq, _ANSWERS.c.step, _ANSWERS.c.finding_id, _ANSWERS.c.value, _ANSWERS.c.answered_at)
     .where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
@@ -96,6 +94,10 @@ _SAVE_RESULT = (
 )
 
 
+def _not_found(assessment_id: str) -> NotFound:
+    return NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+
+
 class AssessmentRepository:
     def __init__(self, session: Session, lock_for_write: Callable[[], None] | None = None) -> None:
         self.session = session
@@ -103,44 +105,42 @@ class AssessmentRepository:
         # work takes the store's writer lock, so two answers to one assessment cannot interleave.
         self._lock_for_write = lock_for_write
 
-    def add(self, row: AssessmentRow) -> None:
-        self.session.add(row)
-        self.session.flush()
+    def create(
+        self, assessment_id: str, age: int, sex: str, columns: ResultColumns, at: datetime
+    ) -> AssessmentHead:
+        """Store a new assessment with its first result; its head."""
+        head = AssessmentHead(assessment_id, age, sex, columns.status, at, at, revision=1)
+        self.session.connection().execute(_INSERT_ASSESSMENT, {**asdict(head), **asdict(columns)})
+        return head
 
-    def find(self, assessment_id: str, *, with_result: bool = True) -> AssessmentRow | None:
-        """The assessment with its answers; `with_result=False` skips reading the stored result
-        (the largest column) when it is not needed."""
-        stmt = (
-            select(AssessmentRow)
-            .where(AssessmentRow.id == assessment_id)
-            .options(selectinload(AssessmentRow.answers))
-        )
-        if with_result:
-            stmt = stmt.options(undefer(AssessmentRow.result))
-        return self.session.scalar(stmt)
-
-    def get(self, assessment_id: str, *, with_result: bool = True) -> AssessmentRow:
-        row = self.find(assessment_id, with_result=with_result)
+    def get(self, assessment_id: str) -> AssessmentRow:
+        """The assessment's table row (its stored result is read only if used)."""
+        row = self.session.get(AssessmentRow, assessment_id)
         if row is None:
-            raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+            raise _not_found(assessment_id)
         return row
+
+    def head(self, assessment_id: str) -> AssessmentHead:
+        """The assessment's own columns; NotFound for an unknown id."""
+        return AssessmentHead(*self._first(_HEAD, assessment_id))
 
     def head_for_update(self, assessment_id: str) -> AssessmentHead:
         """The assessment's own columns, its row locked until the transaction ends (PostgreSQL; on
         SQLite the unit of work's writer lock) so two answers to it are written one after the other."""
         if self._lock_for_write is not None:
             self._lock_for_write()
-        row = self.session.connection().execute(_HEAD_FOR_UPDATE, {"assessment_id": assessment_id}).first()
-        if row is None:
-            raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
-        return AssessmentHead(*row)
+        return AssessmentHead(*self._first(_HEAD_FOR_UPDATE, assessment_id))
 
     def head_and_result(self, assessment_id: str) -> tuple[AssessmentHead, str | None]:
         """The assessment's own columns and its stored result JSON (None while in progress)."""
-        row = self.session.connection().execute(_HEAD_AND_RESULT, {"assessment_id": assessment_id}).first()
-        if row is None:
-            raise NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+        row = self._first(_HEAD_AND_RESULT, assessment_id)
         return AssessmentHead(*row[:-1]), row[-1]
+
+    def _first(self, statement: Select[tuple[Any, ...]], assessment_id: str) -> Sequence[Any]:
+        row = self.session.connection().execute(statement, {"assessment_id": assessment_id}).first()
+        if row is None:
+            raise _not_found(assessment_id)
+        return row
 
     def answers_of(self, assessment_id: str) -> list[StoredAnswer]:
         """The assessment's answers in the order given."""
@@ -208,19 +208,8 @@ class AssessmentRepository:
         return {str(aid): int(n) for aid, n in rows}
 
     def delete(self, assessment_id: str) -> None:
-        row = self.get(assessment_id)
-        self.session.delete(row)
-        self.session.flush()
-
-    def append_step(self, row: AssessmentRow, answers: list[AnswerRow]) -> None:
-        """Append answers given together (one screen) as one step, after every stored answer."""
-        seq = max((a.seq for a in row.answers), default=0)
-        step = max((a.step for a in row.answers), default=0) + 1
-        for answer in answers:
-            seq += 1
-            answer.seq = seq
-            answer.step = step
-            row.answers.append(answer)
+        """Delete the assessment; the database's ON DELETE CASCADE deletes what belongs to it."""
+        self.session.delete(self.get(assessment_id))
         self.session.flush()
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from hipcheck.store.activities import UTCDateTime
 from hipcheck.store.base import Base
@@ -67,13 +67,6 @@ class AssessmentRow(Base):
         Integer, default=1, server_default="1", doc="goes up by one with every stored result"
     )
 
-    answers: Mapped[list[AnswerRow]] = relationship(
-        back_populates="assessment",
-        order_by="AnswerRow.seq",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
-
 
 class AnswerRow(Base):
     """One answer, in the order given; a later answer to the same finding wins, `back` drops the last step."""
@@ -94,8 +87,6 @@ class AnswerRow(Base):
     finding_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(String(8))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-    assessment: Mapped[AssessmentRow] = relationship(back_populates="answers")
 
 
 class PlanRow(Base):

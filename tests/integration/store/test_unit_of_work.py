@@ -8,14 +8,19 @@ import pytest
 from sqlalchemy import func, select, text
 
 from hipcheck.errors import Conflict
+from hipcheck.store.repositories import ResultColumns
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow
-from hipcheck.store.unit_of_work import Store
+from hipcheck.store.unit_of_work import Store, UnitOfWork
 
 NOW = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+IN_PROGRESS = ResultColumns(result=None, triage_level="green", top_condition=None, status="in_progress")
 
 
-def _assessment(aid: str = "a1") -> AssessmentRow:
-    return AssessmentRow(id=aid, age=30, sex="female", status="in_progress", created_at=NOW, updated_at=NOW)
+def _assessment(uow: UnitOfWork, aid: str = "a1", *steps: list[tuple[str, str]]) -> None:
+    """Store an assessment with these steps of (finding id, answer)."""
+    uow.assessments.create(aid, 30, "female", IN_PROGRESS, NOW)
+    for step in steps:
+        uow.assessments.add_step(aid, uow.assessments.answers_of(aid), step, NOW)
 
 
 def _count(store: Store, table: type[object]) -> int:
@@ -25,30 +30,28 @@ def _count(store: Store, table: type[object]) -> int:
 
 def test_committed_rows_are_read_back_with_utc_times(store: Store) -> None:
     with store() as uow:
-        row = _assessment()
-        uow.assessments.add(row)
-        uow.assessments.append_step(row, [AnswerRow(finding_id="loc_groin", value="yes", answered_at=NOW)])
+        _assessment(uow, "a1", [("loc_groin", "yes")])
         uow.commit()
     with store() as uow:
         got = uow.assessments.get("a1")
         assert got.created_at == NOW and got.created_at.tzinfo is not None
-        assert [(a.seq, a.step, a.finding_id, a.value) for a in got.answers] == [(1, 1, "loc_groin", "yes")]
+        answers = uow.assessments.answers_of("a1")
+        assert [(a.seq, a.step, a.finding_id, a.value) for a in answers] == [(1, 1, "loc_groin", "yes")]
+        assert answers[0].answered_at == NOW
 
 
 def test_leaving_without_commit_stores_nothing(store: Store) -> None:
     with store() as uow:
-        uow.assessments.add(_assessment())
+        _assessment(uow)
     assert _count(store, AssessmentRow) == 0
 
 
 def test_an_exception_mid_transaction_rolls_back_every_write(store: Store) -> None:
     with store() as uow:
-        uow.assessments.add(_assessment("kept"))
+        _assessment(uow, "kept")
         uow.commit()
     with pytest.raises(RuntimeError), store() as uow:
-        row = _assessment("lost")
-        uow.assessments.add(row)
-        uow.assessments.append_step(row, [AnswerRow(finding_id="loc_groin", value="yes", answered_at=NOW)])
+        _assessment(uow, "lost", [("loc_groin", "yes")])
         kept = uow.assessments.get("kept")
         kept.age = 99
         raise RuntimeError("the disk fell off")
@@ -60,11 +63,11 @@ def test_an_exception_mid_transaction_rolls_back_every_write(store: Store) -> No
 
 def test_a_clash_with_stored_rows_is_a_conflict_and_nothing_changes(store: Store) -> None:
     with store() as uow:
-        uow.assessments.add(_assessment("a1"))
+        _assessment(uow, "a1")
         uow.commit()
     with pytest.raises(Conflict), store() as uow:
-        uow.assessments.add(_assessment("a2"))
-        uow.assessments.add(_assessment("a1"))  # same primary key
+        _assessment(uow, "a2")
+        _assessment(uow, "a1")  # same primary key
         uow.commit()
     with store() as uow:
         assert [r.id for r in uow.assessments.recent()] == ["a1"]
@@ -72,7 +75,7 @@ def test_a_clash_with_stored_rows_is_a_conflict_and_nothing_changes(store: Store
 
 def test_the_database_refuses_pain_outside_0_to_10(store: Store) -> None:
     with store() as uow:
-        uow.assessments.add(_assessment())
+        _assessment(uow)
         uow.commit()
     with pytest.raises(Conflict), store() as uow:
         uow.diary.add(
@@ -91,9 +94,7 @@ def test_the_database_refuses_pain_outside_0_to_10(store: Store) -> None:
 def test_deleting_an_assessment_in_sql_cascades_to_its_answers(store: Store) -> None:
     # Checks the database's own ON DELETE CASCADE (on SQLite it needs PRAGMA foreign_keys=ON).
     with store() as uow:
-        row = _assessment()
-        uow.assessments.add(row)
-        uow.assessments.append_step(row, [AnswerRow(finding_id="loc_groin", value="yes", answered_at=NOW)])
+        _assessment(uow, "a1", [("loc_groin", "yes")])
         uow.commit()
     with store() as uow:
         uow.session.execute(text("DELETE FROM assessments WHERE id = 'a1'"))
@@ -103,18 +104,7 @@ def test_deleting_an_assessment_in_sql_cascades_to_its_answers(store: Store) -> 
 
 def test_back_drops_the_whole_last_step(store: Store) -> None:
     with store() as uow:
-        row = _assessment()
-        uow.assessments.add(row)
-        uow.assessments.append_step(
-            row, [AnswerRow(finding_id="rf_fever_unwell", value="no", answered_at=NOW)]
-        )
-        uow.assessments.append_step(
-            row,
-            [
-                AnswerRow(finding_id="loc_groin", value="yes", answered_at=NOW),
-                AnswerRow(finding_id="loc_outer_hip", value="no", answered_at=NOW),
-            ],
-        )
+        _assessment(uow, "a1", [("rf_fever_unwell", "no")], [("loc_groin", "yes"), ("loc_outer_hip", "no")])
         uow.commit()
     with store() as uow:
         stored = uow.assessments.answers_of("a1")
@@ -122,4 +112,4 @@ def test_back_drops_the_whole_last_step(store: Store) -> None:
         uow.commit()
     assert [a.finding_id for a in stored if a.step == 2] == ["loc_groin", "loc_outer_hip"]
     with store() as uow:
-        assert [a.finding_id for a in uow.assessments.get("a1").answers] == ["rf_fever_unwell"]
+        assert [a.finding_id for a in uow.assessments.answers_of("a1")] == ["rf_fever_unwell"]
