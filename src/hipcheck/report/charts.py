@@ -69,14 +69,8 @@ class LineChart:
     series: list[Series]
     y_ticks: list[Tick]
     x_ticks: list[Tick]
-    first_day: dt.date | None
-    last_day: dt.date | None
     summary: str
     empty: bool = field(default=False)
-
-
-# The diary page and older callers know the chart by this name.
-PainChart = LineChart
 
 
 @dataclass(frozen=True)
@@ -107,9 +101,7 @@ def line_chart(
     ticks_y = [Tick(pos=y(v), label=str(v)) for v in y_ticks]
     ordered = sorted(set(days))
     if not ordered:
-        return LineChart(
-            WIDTH, HEIGHT, left, RIGHT, TOP, BOTTOM, [], ticks_y, [], None, None, summary, empty=True
-        )
+        return LineChart(WIDTH, HEIGHT, left, RIGHT, TOP, BOTTOM, [], ticks_y, [], summary, empty=True)
     first, last = ordered[0], ordered[-1]
     span = (last - first).days
     plot_w = WIDTH - left - RIGHT
@@ -130,9 +122,7 @@ def line_chart(
     if labelled[-1] != last:
         labelled.append(last)
     ticks_x = [Tick(pos=x(d), label=d.strftime("%d %b")) for d in labelled]
-    return LineChart(
-        WIDTH, HEIGHT, left, RIGHT, TOP, BOTTOM, laid_out, ticks_y, ticks_x, first, last, summary
-    )
+    return LineChart(WIDTH, HEIGHT, left, RIGHT, TOP, BOTTOM, laid_out, ticks_y, ticks_x, summary)
 
 
 def pain_chart(entries: Sequence[DiaryEntry]) -> LineChart:
