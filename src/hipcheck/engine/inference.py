@@ -110,8 +110,6 @@ def _risk_log_weights(model: CompiledModel, evidence: Evidence, idx: EvidenceInd
 
 @dataclass(frozen=True)
 class Posterior:
-    prior: FloatArray
-    """(conditions,): after age/sex modifiers, normalised."""
     probability: FloatArray
     """(conditions,): after every known answer, normalised."""
     index: EvidenceIndex
@@ -140,8 +138,7 @@ def to_probability(model: CompiledModel, log_score: FloatArray, log_prior: Float
 def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
     """Prior and posterior probability of every condition given the evidence."""
     idx = index_evidence(model, evidence)
-    row = prior_for(model, evidence)
-    demographic = row.log_prior
+    demographic = prior_for(model, evidence).log_prior
     risk = _risk_log_weights(model, evidence, idx)
     # Without risk factors the sum would add zeros, which leaves every value as it is.
     log_post = demographic if risk is None else demographic + risk
@@ -152,7 +149,6 @@ def posterior(model: CompiledModel, evidence: Evidence) -> Posterior:
     if idx.no_list:
         log_post = log_post + model.log_lr_no[:, idx.no].sum(axis=1)
     return Posterior(
-        prior=row.prior,
         probability=to_probability(model, log_post, demographic),
         index=idx,
         log_score=log_post,

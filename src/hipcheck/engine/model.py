@@ -206,8 +206,6 @@ class CompiledModel:
     """(conditions,): rank of each condition's default triage level."""
     modifiers: tuple[CompiledModifier, ...]
     finding_sex: tuple[Sex | None, ...]
-    red_flag_findings: tuple[str, ...] = field(default=())
-    red_flag_set: frozenset[str] = field(default=frozenset())
     safety_pools: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """"pool:level" -> must-not-miss conditions of one KB safety_pool sharing a default level; triage
     compares their summed probability with their smallest threshold (they share one action)."""
@@ -440,8 +438,6 @@ def compile_model(kb: KnowledgeBase, params: EngineParams | None = None) -> Comp
         default_level=default_level,
         modifiers=modifiers,
         finding_sex=tuple(kb.findings[f].sex for f in finding_ids),
-        red_flag_findings=tuple(f for f in finding_ids if kb.findings[f].group == "red_flag"),
-        red_flag_set=frozenset(f for f in finding_ids if kb.findings[f].group == "red_flag"),
         safety_pools=safety_pools,
         conditions=conditions,
         condition_rows=np.arange(n_c, dtype=np.int64)[:, None],

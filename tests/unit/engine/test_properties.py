@@ -101,7 +101,8 @@ def test_adding_a_red_flag_never_lowers_triage(
 ) -> None:
     model = get_model()
     evidence = data.draw(evidence_for(model))
-    flags = [f for f in model.red_flag_findings if evidence.answers.get(f) != "yes"]
+    red_flags = [f for f in model.finding_ids if model.kb.findings[f].group == "red_flag"]
+    flags = [f for f in red_flags if evidence.answers.get(f) != "yes"]
     if not flags:
         return
     flag = data.draw(st.sampled_from(flags))
