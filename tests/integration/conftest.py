@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -42,3 +43,15 @@ def _postgres_database(prefix: str) -> Iterator[str]:
 def postgres_database() -> PostgresDatabase:
     """`with postgres_database("prefix") as url:` — a new empty PostgreSQL database (skips without one)."""
     return _postgres_database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_database: PostgresDatabase
+) -> Iterator[str]:
+    """The URL of an EMPTY database: a new SQLite file (its folder not made yet) or PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/nested/folder/hipcheck.db"
+    else:
+        with postgres_database("hipcheck_test") as url:
+            yield url

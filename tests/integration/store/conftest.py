@@ -22,20 +22,6 @@ from hipcheck.store.unit_of_work import Store, open_store
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    postgres_database: Callable[[str], AbstractContextManager[str]],
-) -> Iterator[str]:
-    """The URL of an EMPTY database: a new SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/nested/folder/hipcheck.db"
-    else:
-        with postgres_database("hipcheck_test") as url:
-            yield url
-
-
 @pytest.fixture(scope="session")
 def postgres_store(postgres_database: Callable[[str], AbstractContextManager[str]]) -> Iterator[Store]:
     """One migrated PostgreSQL database for the session; `store` empties it before each test."""

@@ -7,8 +7,7 @@ HIPCHECK_TEST_POSTGRES_URL), on a new PostgreSQL database that is dropped afterw
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,6 @@ from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.web.app import create_app
 
 LOCAL = "http://localhost"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    postgres_database: Callable[[str], AbstractContextManager[str]],
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/web/hipcheck.db"
-    else:
-        with postgres_database("hipcheck_web") as url:
-            yield url
 
 
 @pytest.fixture(scope="session")
