@@ -18,7 +18,7 @@ from pydantic import Field
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import Frozen, ProgressDecision, ReturnToRunPlan, RunStageView
 from hipcheck.care.progress import ProgressRules, current, walk_run_rules
-from hipcheck.knowledge.schema import KnowledgeBase, ReturnToRun
+from hipcheck.knowledge.schema import KnowledgeBase, ReturnToRun, RunStage
 
 RunGroup = Literal["soft_tissue", "hamstring_acute", "bone"]
 NOT_RUNNING = 0
@@ -56,22 +56,19 @@ def rules_for(rtr: ReturnToRun, group: RunGroup) -> ProgressRules:
     return walk_run_rules(max_pain(rtr, group), len(rtr.stages), bone=group == "bone", sources=rtr.sources)
 
 
+def _view(s: RunStage) -> RunStageView:
+    return RunStageView(
+        stage=s.stage, walk_minutes=s.walk_minutes, run_minutes=s.run_minutes, repeats=s.repeats, note=s.note
+    )
+
+
 def plan_for(rtr: ReturnToRun, group: RunGroup) -> ReturnToRunPlan:
     return ReturnToRunPlan(
         group=group,
         entry_criteria=_criteria(rtr, group),
         needs_clearance=group == "bone",
         max_pain_to_advance=max_pain(rtr, group),
-        stages=[
-            RunStageView(
-                stage=s.stage,
-                walk_minutes=s.walk_minutes,
-                run_minutes=s.run_minutes,
-                repeats=s.repeats,
-                note=s.note,
-            )
-            for s in sorted(rtr.stages, key=lambda s: s.stage)
-        ],
+        stages=[_view(s) for s in sorted(rtr.stages, key=lambda s: s.stage)],
         rules=list(rtr.rules),
         sources=list(rtr.sources),
     )
@@ -129,13 +126,4 @@ def progress(
 
 def stage(rtr: ReturnToRun, level: int) -> RunStageView | None:
     """The stage for a level (None for level 0, not running yet)."""
-    for s in rtr.stages:
-        if s.stage == level:
-            return RunStageView(
-                stage=s.stage,
-                walk_minutes=s.walk_minutes,
-                run_minutes=s.run_minutes,
-                repeats=s.repeats,
-                note=s.note,
-            )
-    return None
+    return next((_view(s) for s in rtr.stages if s.stage == level), None)
