@@ -10,8 +10,14 @@ import pytest
 from hipcheck.engine import CompiledModel
 from hipcheck.engine.evaluate import evaluate, parse_case, run_interactive, run_static
 
-CASE_FILE = Path(__file__).with_name("dev-cases.jsonl")
-RAW = [json.loads(line) for line in CASE_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+def read_raw(name: str) -> list[dict[str, object]]:
+    """The case objects of a JSON Lines file beside this test."""
+    text = Path(__file__).with_name(name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+RAW = read_raw("dev-cases.jsonl")
 
 
 @pytest.mark.parametrize("raw", RAW, ids=[r["id"] for r in RAW])
@@ -53,8 +59,7 @@ def test_dev_set_meets_the_interactive_targets(model: CompiledModel) -> None:
     assert report.max_questions is not None and report.max_questions <= 25
 
 
-SPARSE_FILE = Path(__file__).with_name("sparse-cases.jsonl")
-SPARSE = [json.loads(line) for line in SPARSE_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+SPARSE = read_raw("sparse-cases.jsonl")
 
 
 @pytest.mark.parametrize("raw", SPARSE, ids=[r["id"] for r in SPARSE])

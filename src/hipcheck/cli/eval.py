@@ -82,7 +82,7 @@ def eval_command(
         bool, typer.Option("--interactive", help="Let the engine ask; the case answers.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object.")] = False,
-    worst: Annotated[int, typer.Option(help="How many of the worst cases to list.")] = 10,
+    worst: Annotated[int, typer.Option(min=0, help="How many of the worst cases to list.")] = 10,
 ) -> None:
     """Measure triage and ranking on a case file (accuracy, triage safety, questions asked)."""
     from hipcheck.engine import compile_model

@@ -111,3 +111,11 @@ def test_missing_case_file_is_a_clear_error(run: Run, tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "cannot read the case file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_negative_worst_count_is_refused(run: Run) -> None:
+    done = run(str(DEV), "--worst", "-1")
+    assert done.returncode == 2
+    assert "--worst" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
