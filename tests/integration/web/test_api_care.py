@@ -90,6 +90,14 @@ def test_plan_options(client: TestClient, api: Any) -> None:
     bad = client.post(f"/api/v1/assessments/{aid}/plan", json={"days_per_week": 9})
     assert bad.status_code == 422
     assert bad.json()["field"] == "days_per_week"
+    # JSON numbers too large for a float parse as infinity: not a weekly distance.
+    endless = client.post(
+        f"/api/v1/assessments/{aid}/plan",
+        content=b'{"training": {"weekly_distance_km": 1e999}}',
+        headers={"content-type": "application/json"},
+    )
+    assert endless.status_code == 422, endless.text
+    assert endless.json()["field"] == "training.weekly_distance_km"
 
 
 def test_progress_reads_the_diary(client: TestClient, api: Any) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipcheck import services
-from hipcheck.care.diary import DiaryEntry
+from hipcheck.care.diary import DiaryEntry, Pain
 from hipcheck.care.models import PlanOptions, ProgressDecision, TrainingNumbers
 from hipcheck.errors import NotFound
 from hipcheck.services import StoredPlan
@@ -21,10 +21,12 @@ AssessmentId = Annotated[str, Path(description="the assessment's id", max_length
 Day = Annotated[dt.date, Path(description="the diary day, YYYY-MM-DD")]
 
 
-# JSON booleans are not numbers: pydantic's lax mode would store `true` as pain 1.
-StrictPain = Annotated[int, Field(ge=0, le=10, strict=True)]
+# JSON booleans are not numbers: pydantic's lax mode would store `true` as pain 1. The ranges are
+# the core models'; strictness (and refusing 1e999, which JSON parses as infinity) is the API's.
+StrictPain = Annotated[Pain, Field(strict=True)]
+StrictStiffness = Annotated[int, Field(ge=0, le=1440, strict=True)]
 StrictMinutes = Annotated[float, Field(ge=0.0, le=1440.0, strict=True)]
-StrictDistance = Annotated[float, Field(ge=0.0, strict=True)]
+StrictDistance = Annotated[float, Field(ge=0.0, strict=True, allow_inf_nan=False)]
 
 
 class DiaryEntryBody(DiaryEntry):
@@ -38,7 +40,7 @@ class DiaryEntryBody(DiaryEntry):
     pain_next_morning: StrictPain | None = Field(
         default=None, description="pain on getting up the following morning"
     )
-    morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440, strict=True)] | None = None
+    morning_stiffness_minutes: StrictStiffness | None = None
     run_minutes: StrictMinutes = 0.0
 
 
@@ -69,7 +71,7 @@ class DiaryChanges(BaseModel):
     pain_during: StrictPain | None = None
     pain_after: StrictPain | None = None
     pain_next_morning: StrictPain | None = None
-    morning_stiffness_minutes: Annotated[int, Field(ge=0, le=1440, strict=True)] | None = None
+    morning_stiffness_minutes: StrictStiffness | None = None
     run_minutes: StrictMinutes | None = None
     exercises_done: list[str] | None = Field(default=None, max_length=50)
     new_red_flags: list[str] | None = Field(default=None, max_length=50)
