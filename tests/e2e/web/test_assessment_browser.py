@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from hipcheck.engine import compile_model
+from hipcheck.engine.evaluate import Case, parse_cases
 from hipcheck.knowledge.load import load_knowledge_base
 
 pytestmark = pytest.mark.browser
@@ -20,19 +22,14 @@ CASES = Path(__file__).resolve().parents[2] / "cases" / "dev-cases.jsonl"  # the
 LABELS = {"yes": "Yes", "no": "No", "unknown": "Don't know"}
 
 
-def _case(case_id: str) -> dict[str, Any]:
-    for line in CASES.read_text(encoding="utf-8").splitlines():
-        if line.strip() and json.loads(line)["id"] == case_id:
-            return dict(json.loads(line))
-    raise LookupError(case_id)
+@functools.cache
+def _cases() -> dict[str, Case]:
+    model = compile_model(load_knowledge_base())
+    return {c.id: c for c in parse_cases(CASES.read_text(encoding="utf-8"), model)}
 
 
-def _answer_for(case: dict[str, Any], finding_id: str) -> str:
-    if finding_id in case.get("present", []):
-        return "yes"
-    if finding_id in case.get("absent", []):
-        return "no"
-    return "unknown"
+def _case(case_id: str) -> Case:
+    return _cases()[case_id]
 
 
 def wait_path(page: Any, pattern: str) -> None:
@@ -74,7 +71,7 @@ def answer_screen(page: Any, answers: dict[str, str]) -> None:
     page.wait_for_function(changed, arg=before)
 
 
-def run_to_result(page: Any, case: dict[str, Any], shot: Any = None, limit: int = 40) -> None:
+def run_to_result(page: Any, case: Case, shot: Any = None, limit: int = 40) -> None:
     for n in range(limit):
         if page.locator("#causes").count():
             return
@@ -82,7 +79,7 @@ def run_to_result(page: Any, case: dict[str, Any], shot: Any = None, limit: int 
         assert fids, "a question page without a question"
         if shot is not None and n < 3:
             shot(f"question-{n}")
-        answer_screen(page, {f: _answer_for(case, f) for f in fids})
+        answer_screen(page, {f: case.answer(f) for f in fids})
     raise AssertionError("the assessment did not reach the result page")
 
 
@@ -95,7 +92,7 @@ def result_probabilities(page: Any) -> dict[str, float]:
 
 def test_full_assessment_reaches_the_result(page, live_server, shot, contrast) -> None:
     case = _case("dev-001")
-    start(page, live_server.url, case["age"], case["sex"])
+    start(page, live_server.url, case.age, case.sex.value)
     assert page.locator(".tag.warn", has_text="Safety check first").is_visible(), (
         "red-flag screen must be first"
     )
@@ -103,9 +100,10 @@ def test_full_assessment_reaches_the_result(page, live_server, shot, contrast) -
     wait_path(page, "/result$")
     banner = page.locator("#triage")
     assert banner.is_visible()
-    assert banner.get_attribute("data-level") == case["gold"]["triage"]
+    assert case.gold is not None and case.gold.triage is not None
+    assert banner.get_attribute("data-level") == case.gold.triage.value
     top3 = list(result_probabilities(page))[:3]
-    assert case["gold"]["condition"] in top3
+    assert case.gold.condition in top3
     first = page.locator("#causes > li.cause").first
     first.get_by_text("Why").click()
     assert first.locator(".why-for li").count() >= 1, "the top cause should show answers that support it"
@@ -149,7 +147,7 @@ def test_emergency_answer_stops_at_the_instruction(page, live_server, shot, cont
 
 def test_back_changes_an_answer_and_the_result_follows(page, live_server, shot) -> None:
     case = _case("dev-001")
-    start(page, live_server.url, case["age"], case["sex"])
+    start(page, live_server.url, case.age, case.sex.value)
     # The red-flag screens: all "no".
     while page.locator(".tag.warn", has_text="Safety check first").count():
         answer_screen(page, dict.fromkeys(current_findings(page), "no"))
@@ -201,7 +199,7 @@ def test_diary_entry_appears_on_the_chart(page, live_server, shot) -> None:
 def test_phone_viewport_works_through_the_pages(phone_page, live_server, tmp_path) -> None:
     page = phone_page
     case = _case("dev-004")
-    aid = start(page, live_server.url, case["age"], case["sex"])
+    aid = start(page, live_server.url, case.age, case.sex.value)
     screens = [("question", None)]
     for name, _ in screens:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -229,7 +227,7 @@ def test_phone_viewport_works_through_the_pages(phone_page, live_server, tmp_pat
 
 def test_report_downloads(page, live_server, tmp_path) -> None:
     case = _case("dev-001")
-    start(page, live_server.url, case["age"], case["sex"])
+    start(page, live_server.url, case.age, case.sex.value)
     run_to_result(page, case)
     top = page.locator("#causes > li.cause .cause-name a").first.inner_text()
     with page.expect_download(timeout=120_000) as info:

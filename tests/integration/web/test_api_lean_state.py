@@ -7,17 +7,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from hipcheck.engine import CompiledModel
+from hipcheck.engine.evaluate import parse_case
 
 STEP_CONDITIONS = 10
 STEP_REASONS = 3
-
-
-def _case_answer(case: dict[str, Any], finding_id: str) -> str:
-    if finding_id in case.get("present", []):
-        return "yes"
-    if finding_id in case.get("absent", []):
-        return "no"
-    return "unknown"
 
 
 def _post_screen(client: TestClient, aid: str, answers: dict[str, str], query: str = "") -> dict[str, Any]:
@@ -46,14 +39,15 @@ def test_answer_state_is_short_but_keeps_every_safety_relevant_condition(
     sqlite_client: TestClient, model: CompiledModel, dev_cases: list[dict[str, Any]]
 ) -> None:
     must_show_seen = 0
-    for case in dev_cases[:15]:
-        created = sqlite_client.post("/api/v1/assessments", json={"age": case["age"], "sex": case["sex"]})
+    for number, raw in enumerate(dev_cases[:15], start=1):
+        case = parse_case(raw, number, model)
+        created = sqlite_client.post("/api/v1/assessments", json={"age": case.age, "sex": case.sex.value})
         state = created.json()
         for _ in range(40):
             nq = state["result"]["next_question"]
             if state["result"]["should_stop"] or nq is None:
                 break
-            answers = {f: _case_answer(case, f) for f in nq["finding_ids"]}
+            answers = {f: case.answer(f) for f in nq["finding_ids"]}
             state = _post_screen(sqlite_client, state["id"], answers)
             full = sqlite_client.get(f"/api/v1/assessments/{state['id']}?reasons=6").json()
             lean_ids = [c["id"] for c in state["result"]["conditions"]]
