@@ -47,6 +47,7 @@ from hipcheck.knowledge.schema import (
     CareComponent,
     Condition,
     Contraindication,
+    Dose,
     Exercise,
     KnowledgeBase,
     Phase,
@@ -483,6 +484,21 @@ def choose_exercises(
     ]
     excluded.sort(key=lambda x: (-max(r.probability for r in x.ruled_out_by), x.id))
     return planned, excluded
+
+
+def dose_text(dose: Dose) -> str:
+    """The starting dose in one line ("3 sets, 10 reps, hold 30 s, daily"), as the CLI plan and
+    the report show it."""
+    reps = dose.reps or ""
+    parts = [
+        f"{dose.sets} set{'' if dose.sets == 1 else 's'}" if dose.sets else "",
+        # "10" and "8-15" read as counts; "10 each side" or "10 slow" already say what they count
+        f"{reps} reps" if reps.replace("-", "").isdigit() else reps,
+        f"hold {dose.hold_seconds} s" if dose.hold_seconds else "",
+        f"rest {dose.rest_seconds} s" if dose.rest_seconds else "",
+        dose.frequency,
+    ]
+    return ", ".join(p for p in parts if p)
 
 
 def _care_item(care: SymptomCare) -> PlanItem:

@@ -28,7 +28,7 @@ from hipcheck.care.models import (
     PlanOptions,
     ProgressDecision,
 )
-from hipcheck.care.plan import PHASE_LABELS, training_lines
+from hipcheck.care.plan import PHASE_LABELS, dose_text, training_lines
 from hipcheck.care.progress import PHASES
 from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
@@ -105,17 +105,9 @@ def plan_markdown(plan: Plan, assessment_id: str) -> str:
     if plan.exercises:
         lines += ["## Exercises", ""]
         for ex in plan.exercises:
-            dose = ex.dose
-            parts = [
-                f"{dose.sets} sets" if dose.sets else "",
-                f"{dose.reps} reps" if dose.reps else "",
-                f"hold {dose.hold_seconds} s" if dose.hold_seconds else "",
-                f"rest {dose.rest_seconds} s" if dose.rest_seconds else "",
-                dose.frequency,
-            ]
             lines.append(f"### {ex.name}")
             lines.append("")
-            lines.append(", ".join(p for p in parts if p))
+            lines.append(dose_text(ex.dose))
             lines.append("")
             for number, step in enumerate(ex.how_to, start=1):
                 lines.append(f"{number}. {step}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import HagosResult, Plan, ProgressDecision
 from hipcheck.engine.result import ConditionScore, Contribution
-from hipcheck.knowledge.schema import Dose, KnowledgeBase, Source, TriageLevel
+from hipcheck.knowledge.schema import KnowledgeBase, Source, TriageLevel
 from hipcheck.report.charts import HAGOS_CHART_FROM, hagos_chart, hagos_chart_svg, pain_chart, pain_chart_svg
 from hipcheck.services import AssessmentState
 from hipcheck.training.metrics import TrainingSummary
@@ -285,17 +285,3 @@ def build_report(
         sources=_sources(kb, _cited_ids(kb, state, causes, plan)),
         progress=progress,
     )
-
-
-def dose_text(dose: Dose) -> str:
-    """ "3 sets, 10 reps, hold 30 s, daily": the starting dose in one line."""
-    reps = dose.reps or ""
-    parts = [
-        f"{dose.sets} set{'' if dose.sets == 1 else 's'}" if dose.sets else "",
-        # "10" and "8-15" read as counts; "10 each side" or "10 slow" already say what they count
-        f"{reps} reps" if reps.replace("-", "").isdigit() else reps,
-        f"hold {dose.hold_seconds} s" if dose.hold_seconds else "",
-        f"rest {dose.rest_seconds} s" if dose.rest_seconds else "",
-        dose.frequency,
-    ]
-    return ", ".join(p for p in parts if p)

@@ -12,7 +12,8 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hipcheck.report.content import Report, dose_text, percent_text
+from hipcheck.care.plan import dose_text
+from hipcheck.report.content import Report, percent_text
 from hipcheck.training.metrics import KM_PER_MILE
 
 ReportFormat = Literal["html", "pdf", "md"]

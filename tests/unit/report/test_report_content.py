@@ -27,7 +27,7 @@ from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.knowledge.schema import Sex, Source
 from hipcheck.report.charts import pain_chart, pain_chart_svg
-from hipcheck.report.content import Report, build_report, citation, dose_text
+from hipcheck.report.content import Report, build_report, citation
 from hipcheck.report.render import render_html, render_markdown, render_pdf
 from hipcheck.services import AnswerRecord, AssessmentState
 from hipcheck.training.activity import Activity
@@ -133,6 +133,7 @@ def test_citation_reads_like_a_reference() -> None:
 
 
 def test_dose_text() -> None:
+    from hipcheck.care.plan import dose_text
     from hipcheck.knowledge.schema import Dose
 
     assert dose_text(Dose(sets=1, reps="10", frequency="daily")) == "1 set, 10 reps, daily"

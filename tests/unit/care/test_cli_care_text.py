@@ -1,5 +1,8 @@
-"""`hipcheck progress` names where the next session is from the decision itself: a rehab level
-and its phase, or, in the return-to-run phase, the walk-run stage (not a rehab level)."""
+"""What `hipcheck plan` and `hipcheck progress` print, on the small knowledge base of conftest.py.
+
+`progress` names where the next session is from the decision itself: a rehab level and its
+phase, or, in the return-to-run phase, the walk-run stage (not a rehab level).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import PlanOptions
 from hipcheck.care.plan import make_plan
 from hipcheck.care.progress import for_plan
-from hipcheck.cli.care import progress_where
-from hipcheck.knowledge.schema import KnowledgeBase
+from hipcheck.cli.care import plan_markdown, progress_where
+from hipcheck.knowledge.schema import Dose, KnowledgeBase
 
 GTPS_LIKELY = {"gtps": 0.7, "itbs": 0.2, "hamstring": 0.06, "fnsf": 0.04}
 
@@ -51,3 +54,14 @@ def test_before_clearance_walk_run_has_not_started(kb: KnowledgeBase, make_resul
 def test_an_urgent_plan_has_no_phase(kb: KnowledgeBase, make_result: Any) -> None:
     d = for_plan(make_plan(kb, make_result("urgent", {"fnsf": 0.6, "gtps": 0.4})), [])
     assert progress_where(d) == "level 0"
+
+
+def test_the_plan_prints_each_dose_as_the_report_does(kb: KnowledgeBase, make_result: Any) -> None:
+    plan = make_plan(kb, make_result("self_care", GTPS_LIKELY), PlanOptions(days_since_onset=5))
+    assert plan.exercises
+    one_set = Dose(sets=1, reps="10 each side", hold_seconds=5, frequency="daily")
+    first = plan.exercises[0].model_copy(update={"dose": one_set})
+    text = plan_markdown(plan.model_copy(update={"exercises": [first]}), "a1")
+    # "reps" only after a bare count; one set is "1 set".
+    assert "1 set, 10 each side, hold 5 s, daily" in text
+    assert "each side reps" not in text and "1 sets" not in text
