@@ -42,42 +42,19 @@ from typing import Any
 
 import httpx
 
+from hipcheck.engine import compile_model
+from hipcheck.engine.evaluate import Case, parse_cases
+from hipcheck.knowledge.load import load_knowledge_base
+
 MAX_REQUESTS_PER_PHASE = 200_000
 CASES = Path(__file__).resolve().parent.parent / "tests" / "cases" / "dev-cases.jsonl"
 # Starting is not timed; the client asks for the same lean state as the answer endpoint returns.
 START_QUERY = "?conditions=10&reasons=3"
 
 
-@dataclass(frozen=True)
-class RunnerCase:
-    """A development case as the runner who answers the engine's questions."""
-
-    age: int
-    sex: str
-    present: frozenset[str]
-    absent: frozenset[str]
-
-    def answer(self, finding_id: str) -> str:
-        if finding_id in self.present:
-            return "yes"
-        return "no" if finding_id in self.absent else "unknown"
-
-
-def load_cases(path: Path = CASES) -> list[RunnerCase]:
-    """The runners of a case file (JSON Lines with age, sex, present and absent finding ids)."""
-    cases = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            cases.append(
-                RunnerCase(
-                    raw["age"],
-                    raw["sex"],
-                    frozenset(raw.get("present", [])),
-                    frozenset(raw.get("absent", [])),
-                )
-            )
-    return cases
+def load_cases(path: Path = CASES) -> list[Case]:
+    """The runners of a case file, read and checked by the engine's own case parser."""
+    return parse_cases(path.read_text(encoding="utf-8"), compile_model(load_knowledge_base()))
 
 
 @dataclass
@@ -160,7 +137,7 @@ async def _answer_worker(
     stop: float,
     out: list[float],
     errs: list[int],
-    cases: list[RunnerCase],
+    cases: list[Case],
     first: int,
     query: str,
 ) -> None:
@@ -172,7 +149,7 @@ async def _answer_worker(
         case = cases[turn % len(cases)]
         turn += 1
         created = await client.post(
-            f"/api/v1/assessments{START_QUERY}", json={"age": case.age, "sex": case.sex}
+            f"/api/v1/assessments{START_QUERY}", json={"age": case.age, "sex": case.sex.value}
         )
         state = created.json()
         aid = state["id"]
@@ -203,7 +180,7 @@ async def _answer_worker(
 
 
 async def _phase(
-    base: str, name: str, clients: int, seconds: float, query: str = "", cases: list[RunnerCase] | None = None
+    base: str, name: str, clients: int, seconds: float, query: str = "", cases: list[Case] | None = None
 ) -> Phase:
     latencies: list[float] = []
     errors: list[int] = []
@@ -223,9 +200,10 @@ async def _phase(
         if name == "health":
             workers = [_health_worker(c, stop, latencies, errors) for c in pool]
         else:
-            runners = cases or load_cases()
+            if not cases:
+                raise ValueError("the answer phase needs the runners' cases (load_cases())")
             workers = [
-                _answer_worker(c, stop, latencies, errors, runners, i, query) for i, c in enumerate(pool)
+                _answer_worker(c, stop, latencies, errors, cases, i, query) for i, c in enumerate(pool)
             ]
         await asyncio.gather(*workers)
         elapsed = time.perf_counter() - start
@@ -251,10 +229,12 @@ def _serve_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "hipcheck"]
 
 
-def _measured(base: str, pid: int, name: str, clients: int, seconds: float, query: str) -> Phase:
+def _measured(
+    base: str, pid: int, name: str, clients: int, seconds: float, query: str, cases: list[Case]
+) -> Phase:
     """One phase, with the server's and the load generator's CPU time per request."""
     server0, own0 = _cpu_seconds(pid), _own_cpu_seconds()
-    phase = asyncio.run(_phase(base, name, clients, seconds, query))
+    phase = asyncio.run(_phase(base, name, clients, seconds, query, cases))
     server, own = _cpu_seconds(pid) - server0, _own_cpu_seconds() - own0
     n = max(phase.requests, 1)
     phase.server_cpu_ms = round(server / n * 1000, 2)
@@ -267,6 +247,7 @@ def run(clients: int, seconds: float, answer_query: str = "") -> dict[str, Any]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()[0]
+    cases = load_cases()  # before any timing: it loads and compiles the knowledge base
     with tempfile.TemporaryDirectory(prefix="hipcheck-bench-api-") as tmp:
         env = dict(os.environ)
         env.update(
@@ -281,9 +262,9 @@ def run(clients: int, seconds: float, answer_query: str = "") -> dict[str, Any]:
             idle_rss, _ = _rss_mb(proc.pid)
             # short warm-up of both paths (connection set-up, first engine calls)
             asyncio.run(_phase(base, "health", clients, 1.0))
-            asyncio.run(_phase(base, "answer", clients, 1.0, query))
-            health = _measured(base, proc.pid, "health", clients, seconds, "")
-            answer = _measured(base, proc.pid, "answer", clients, seconds, query)
+            asyncio.run(_phase(base, "answer", clients, 1.0, query, cases))
+            health = _measured(base, proc.pid, "health", clients, seconds, "", [])
+            answer = _measured(base, proc.pid, "answer", clients, seconds, query, cases)
             rss, peak = _rss_mb(proc.pid)
         finally:
             proc.send_signal(signal.SIGINT)
