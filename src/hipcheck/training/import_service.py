@@ -22,7 +22,14 @@ from hipcheck.errors import ImportFileError
 from hipcheck.store.activities import ActivityRepository, ActivityRow
 from hipcheck.training.activity import Activity
 from hipcheck.training.importers import Source, discover, parse_source
-from hipcheck.training.metrics import ProposedAnswer, TrainingSummary, Units, propose_answers, summarize
+from hipcheck.training.metrics import (
+    ProposedAnswer,
+    ShoeMileage,
+    TrainingSummary,
+    Units,
+    propose_answers,
+    summarize,
+)
 
 
 @dataclass(frozen=True)
@@ -152,14 +159,6 @@ def _import_one(
     return outcomes[0] if len(outcomes) == 1 else ("mixed" if outcomes else "skipped")
 
 
-def load_activities(
-    session_factory: Callable[[], Session], *, since: datetime | None = None
-) -> list[Activity]:
-    """Stored activities (oldest first) as value objects, for the metrics."""
-    with session_factory() as session:
-        return [activity_from_row(r) for r in ActivityRepository(session).list_activities(since=since)]
-
-
 def training_summary(
     session_factory: Callable[[], Session], *, today: date, weeks: int = 12, units: Units = "km"
 ) -> tuple[TrainingSummary, list[ProposedAnswer]]:
@@ -168,9 +167,14 @@ def training_summary(
     For the web page, the report and the assessment: the proposals are offered to the runner
     to confirm (``finding_id``, ``answer``, ``evidence``), never entered on their behalf.
     """
+    # Loads, spikes and cadence need the weeks shown and the ten before them (28-day ratios,
+    # 30-day spike window); a shoe's mileage is its whole history, summed by the database.
     since = datetime.combine(today - timedelta(weeks=weeks + 10), time.min, tzinfo=UTC)
-    activities = load_activities(session_factory, since=since)
+    with session_factory() as session:
+        repo = ActivityRepository(session)
+        activities = [activity_from_row(r) for r in repo.list_activities(since=since)]
+        shoes = [ShoeMileage(t.shoe, t.distance_m, t.runs, t.last_run.date()) for t in repo.shoes()]
     return (
-        summarize(activities, today=today, weeks=weeks, units=units),
-        propose_answers(activities, today=today, units=units),
+        summarize(activities, today=today, weeks=weeks, units=units, shoes=shoes),
+        propose_answers(activities, today=today, units=units, shoes=shoes),
     )

@@ -27,6 +27,7 @@ local days when the file said its UTC offset, else UTC days. Weeks are ISO weeks
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -187,17 +188,23 @@ def run_spikes(
     """Runs more than ``threshold`` longer than the longest run of the previous ``window_days`` days."""
     runs = sorted((a for a in activities if a.is_run and a.distance_m > 0), key=lambda a: a.start_time)
     out: list[Spike] = []
-    for i, run in enumerate(runs):
+    # The runs of the window, longest first and then oldest first (a monotonic queue): the head is
+    # the longest previous run, so a whole history is one pass rather than a scan per run.
+    window: deque[Activity] = deque()
+    for run in runs:
         window_start = run.start_time - timedelta(days=window_days)
-        previous = [r for r in runs[:i] if r.start_time >= window_start]
-        if not previous:
-            continue
-        longest = max(previous, key=lambda r: r.distance_m)
-        increase = run.distance_m / longest.distance_m - 1.0
-        if increase > threshold + 1e-9:  # "more than 10 %": exactly 10 % in floating point is not
-            out.append(
-                Spike(local_day(run), run.distance_m, longest.distance_m, local_day(longest), increase)
-            )
+        while window and window[0].start_time < window_start:
+            window.popleft()
+        if window:
+            longest = window[0]
+            increase = run.distance_m / longest.distance_m - 1.0
+            if increase > threshold + 1e-9:  # "more than 10 %": exactly 10 % in floating point is not
+                out.append(
+                    Spike(local_day(run), run.distance_m, longest.distance_m, local_day(longest), increase)
+                )
+        while window and window[-1].distance_m < run.distance_m:
+            window.pop()
+        window.append(run)
     return out
 
 
@@ -220,8 +227,18 @@ def distance_text(metres: float, units: Units) -> str:
     return f"{metres / 1000:.0f} km"
 
 
-def shoe_status(activities: Sequence[Activity], *, units: Units = "km") -> list[ShoeStatus]:
-    """Distance per named shoe (runs only), most worn first, with a prompt at 300 and 500 miles."""
+@dataclass(frozen=True)
+class ShoeMileage:
+    """Running distance logged in one named shoe."""
+
+    shoe: str
+    distance_m: float
+    runs: int
+    last_day: date
+
+
+def shoe_mileage(activities: Sequence[Activity]) -> list[ShoeMileage]:
+    """Distance per named shoe over the runs in ``activities``, most worn first."""
     totals: dict[str, list[float]] = {}
     last: dict[str, date] = {}
     for a in activities:
@@ -232,26 +249,39 @@ def shoe_status(activities: Sequence[Activity], *, units: Units = "km") -> list[
         entry[1] += 1
         day = local_day(a)
         last[a.shoe] = max(last.get(a.shoe, day), day)
+    return [
+        ShoeMileage(shoe, dist, int(runs), last[shoe])
+        for shoe, (dist, runs) in sorted(totals.items(), key=lambda kv: -kv[1][0])
+    ]
+
+
+def grade_shoes(mileage: Sequence[ShoeMileage], *, units: Units = "km") -> list[ShoeStatus]:
+    """Each shoe's mileage with a prompt at 300 and 500 miles."""
     out: list[ShoeStatus] = []
-    for shoe, (dist, runs) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
+    for m in mileage:
         level: Literal["ok", "check", "replace"] = "ok"
         prompt = None
-        logged = distance_text(dist, units)
-        if dist >= SHOE_REPLACE_M:
+        logged = distance_text(m.distance_m, units)
+        if m.distance_m >= SHOE_REPLACE_M:
             level = "replace"
             prompt = (
-                f"'{shoe}' has {logged} logged, past 500 miles ({distance_text(SHOE_REPLACE_M, 'km')}): "
+                f"'{m.shoe}' has {logged} logged, past 500 miles ({distance_text(SHOE_REPLACE_M, 'km')}): "
                 "look at the midsole and tread, and replace the pair if it is worn or no longer "
                 "comfortable (the mileage is a prompt, not a rule)"
             )
-        elif dist >= SHOE_CHECK_M:
+        elif m.distance_m >= SHOE_CHECK_M:
             level = "check"
             prompt = (
-                f"'{shoe}' has {logged} logged, past 300 miles ({distance_text(SHOE_CHECK_M, 'km')}): "
+                f"'{m.shoe}' has {logged} logged, past 300 miles ({distance_text(SHOE_CHECK_M, 'km')}): "
                 "a prompt to check the midsole and tread for wear"
             )
-        out.append(ShoeStatus(shoe, dist, int(runs), last[shoe], level, prompt))
+        out.append(ShoeStatus(m.shoe, m.distance_m, m.runs, m.last_day, level, prompt))
     return out
+
+
+def shoe_status(activities: Sequence[Activity], *, units: Units = "km") -> list[ShoeStatus]:
+    """Distance per named shoe (runs only), most worn first, with a prompt at 300 and 500 miles."""
+    return grade_shoes(shoe_mileage(activities), units=units)
 
 
 # ------------------------------------------------------------------ cadence
@@ -356,9 +386,17 @@ class TrainingSummary:
 
 
 def summarize(
-    activities: Sequence[Activity], *, today: date, weeks: int = 12, units: Units = "km"
+    activities: Sequence[Activity],
+    *,
+    today: date,
+    weeks: int = 12,
+    units: Units = "km",
+    shoes: Sequence[ShoeMileage] | None = None,
 ) -> TrainingSummary:
-    """Everything `hipcheck training summary` shows, computed from ``activities`` as of ``today``."""
+    """Everything `hipcheck training summary` shows, computed from ``activities`` as of ``today``.
+
+    ``shoes`` is each shoe's lifetime mileage when ``activities`` holds only recent runs
+    (default: counted from ``activities``)."""
     runs = [a for a in activities if a.is_run]
     totals = weekly_totals(runs, today=today, weeks=weeks)
     first_day = min((local_day(a) for a in runs), default=today)
@@ -375,7 +413,7 @@ def summarize(
         monotony=monotony,
         strain_m=strain,
         spikes=[s for s in run_spikes(runs) if shown_from <= s.day <= today],
-        shoes=shoe_status(runs, units=units),
+        shoes=grade_shoes(shoe_mileage(runs) if shoes is None else shoes, units=units),
         cadence=cadence_trend([a for a in runs if local_day(a) >= shown_from]),
         runs=sum(w.runs for w in totals),
     )
@@ -395,9 +433,16 @@ def _day_text(day: date) -> str:
 
 
 def propose_answers(
-    activities: Sequence[Activity], *, today: date, units: Units = "km", lookback_weeks: int = 6
+    activities: Sequence[Activity],
+    *,
+    today: date,
+    units: Units = "km",
+    lookback_weeks: int = 6,
+    shoes: Sequence[ShoeMileage] | None = None,
 ) -> list[ProposedAnswer]:
-    """Proposed ``training_increase`` / ``worn_shoes`` answers when the history can tell; else none."""
+    """Proposed ``training_increase`` / ``worn_shoes`` answers when the history can tell; else none.
+
+    ``shoes`` as for :func:`summarize`."""
     runs = [a for a in activities if a.is_run and local_day(a) <= today]
     out: list[ProposedAnswer] = []
     since = today - timedelta(weeks=lookback_weeks)
@@ -441,7 +486,8 @@ def propose_answers(
                 )
             )
     recent_shoes = {a.shoe for a in runs if a.shoe and local_day(a) > today - timedelta(days=30)}
-    statuses = [s for s in shoe_status(runs, units=units) if s.shoe in recent_shoes]
+    mileage = shoe_mileage(runs) if shoes is None else shoes
+    statuses = [s for s in grade_shoes(mileage, units=units) if s.shoe in recent_shoes]
     if statuses:
         worn = [s for s in statuses if s.level != "ok"]
         if worn:

@@ -7,6 +7,7 @@ import io
 import shutil
 import zipfile
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hipcheck.store.activities import ActivityRepository
-from hipcheck.training.import_service import import_paths
+from hipcheck.training.activity import Activity
+from hipcheck.training.import_service import import_paths, row_from_activity, training_summary
 
 
 def _stored(session_factory: Callable[[], Session]) -> list[tuple[str, float, str | None]]:
@@ -117,3 +119,27 @@ def test_strava_export_zip_stores_shoes(
     with session_factory() as session:
         (shoe,) = ActivityRepository(session).shoes()
     assert shoe.shoe == "Kinvara" and round(shoe.distance_m) == 19008
+
+
+def test_summary_counts_a_shoes_whole_history_not_only_the_weeks_shown(
+    session_factory: Callable[[], Session],
+) -> None:
+    today = date(2024, 11, 5)
+    old_runs = [today - timedelta(days=400 - 2 * i) for i in range(90)]  # 90 x 10 km, long before
+    with session_factory() as session, session.begin():
+        repo = ActivityRepository(session)
+        for n, day in enumerate([*old_runs, today - timedelta(days=3)]):
+            run = Activity(
+                datetime(day.year, day.month, day.day, 7, tzinfo=UTC),
+                "running",
+                10_000,
+                "fit",
+                shoe="Clifton",
+            )
+            repo.add_if_new(row_from_activity(run, source_file=f"{n}.fit", sha256=f"{n:064d}"))
+    summary, proposals = training_summary(session_factory, today=today, weeks=12)
+    (shoe,) = summary.shoes
+    assert (shoe.shoe, round(shoe.distance_m), shoe.runs, shoe.level) == ("Clifton", 910_000, 91, "replace")
+    (worn,) = [p for p in proposals if p.finding_id == "worn_shoes"]
+    assert worn.answer == "yes"
+    assert summary.runs == 1  # the weekly numbers still cover only the weeks shown

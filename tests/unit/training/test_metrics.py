@@ -220,3 +220,24 @@ def test_plan_numbers_give_the_usual_weekly_volume_before_the_pain_and_the_shoe_
     older = [run(DAY0 - timedelta(days=300 - d), 10, shoe="Old") for d in range(60)]  # +600 km
     assert plan_numbers([*older, *runs], until=pain_started).shoe_to_retire == "Old"
     assert plan_numbers(runs, until=pain_started).usual_weekly_m == 41_000
+
+
+@settings(max_examples=80)
+@given(history=st.lists(st.tuples(st.integers(0, 120), st.integers(0, 23), kms), max_size=40))
+def test_spikes_match_the_definition_run_by_run(history: list[tuple[int, int, float]]) -> None:
+    runs = sorted(
+        (
+            Activity(datetime(2024, 1, 1, hour, tzinfo=UTC) + timedelta(days=d), "running", km * 1000, "fit")
+            for d, hour, km in history
+        ),
+        key=lambda a: a.start_time,
+    )
+    expected = []
+    for i, r in enumerate(runs):
+        before = [p for p in runs[:i] if p.start_time >= r.start_time - timedelta(days=30)]
+        if before:
+            longest = max(before, key=lambda p: p.distance_m)  # the first of equally long runs
+            if r.distance_m / longest.distance_m - 1.0 > 0.10 + 1e-9:  # "more than 10 %"
+                expected.append((r.start_time.date(), r.distance_m, longest.start_time.date()))
+    got = [(s.day, s.distance_m, s.previous_longest_day) for s in run_spikes(runs)]
+    assert got == expected
