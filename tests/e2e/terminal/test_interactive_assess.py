@@ -31,6 +31,13 @@ def start(spawn: Spawn, age: str = "34", sex: str = "f") -> pexpect.spawn:
     return child
 
 
+def press(child: pexpect.spawn, keys: str) -> None:
+    """Press each key once its question's prompt shows."""
+    for key in keys:
+        child.expect(PROMPT)
+        child.send(key)
+
+
 def assessment_id(child: pexpect.spawn) -> str:
     match = child.match
     assert match is not None
@@ -75,13 +82,9 @@ def test_full_assessment_reaches_the_result_screen_and_is_saved(spawn: Spawn, st
 def test_emergency_red_flag_stops_at_once(spawn: Spawn, stored: Stored) -> None:
     child = start(spawn, age="41", sex="m")
     ident = assessment_id(child)
-    child.expect(PROMPT)
-    child.send("n")
-    child.expect(PROMPT)
-    child.send("n")
+    press(child, "nn")
     child.expect(re.escape(CANNOT_BEAR_WEIGHT))
-    child.expect(PROMPT)
-    child.send("y")
+    press(child, "y")
     child.expect("EMERGENCY")
     child.expect("Go to an emergency department now")
     child.expect(pexpect.EOF)
@@ -104,29 +107,21 @@ def test_back_within_a_screen_and_to_the_previous_screen(spawn: Spawn, stored: S
     child = start(spawn)
     ident = assessment_id(child)
     # Within the screen: answer, go back, the same question comes again.
-    child.expect(PROMPT)
-    child.send("n")
+    press(child, "n")
     child.expect(r"\(2/5\)")
-    child.expect(PROMPT)
-    child.send("b")
+    press(child, "b")
     child.expect("Back one question")
     child.expect(re.escape(FIRST_RED_FLAG))
-    for _ in range(5):
-        child.expect(PROMPT)
-        child.send("n")
+    press(child, "n" * 5)
     # The next screen: `b` on its first question undoes the whole previous screen.
     child.expect(re.escape(SECOND_SCREEN_FIRST))
-    child.expect(PROMPT)
-    child.send("b")
+    press(child, "b")
     child.expect("Back: the previous screen undone")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
     assert stored(ident)["answers"] == []
     # Answer the first screen differently; the new answers are what is stored.
-    child.expect(PROMPT)
-    child.send("d")
-    for _ in range(4):
-        child.expect(PROMPT)
-        child.send("n")
+    press(child, "d")
+    press(child, "n" * 4)
     child.expect(re.escape(SECOND_SCREEN_FIRST))
     child.expect(PROMPT)
     child.sendintr()
@@ -138,8 +133,7 @@ def test_back_within_a_screen_and_to_the_previous_screen(spawn: Spawn, stored: S
 
 def test_back_on_the_first_question_says_there_is_nothing_to_undo(spawn: Spawn) -> None:
     child = start(spawn)
-    child.expect(PROMPT)
-    child.send("b")
+    press(child, "b")
     child.expect("nothing to go back to")
     child.expect(re.escape(FIRST_RED_FLAG))
     child.expect(PROMPT)
@@ -150,16 +144,13 @@ def test_back_on_the_first_question_says_there_is_nothing_to_undo(spawn: Spawn) 
 def test_invalid_key_gets_a_hint_and_the_same_question(spawn: Spawn, stored: Stored) -> None:
     child = start(spawn)
     ident = assessment_id(child)
-    child.expect(PROMPT)
-    child.send("x")
+    press(child, "x")
     child.expect(r"'x' is not an answer\. Please press y \(yes\), n \(no\), d or \? \(don't know\)")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
-    child.expect(PROMPT)
-    child.send("\x1b")  # the Escape key alone
+    press(child, "\x1b")  # the Escape key alone
     child.expect("the Escape key is not an answer")
     child.expect(r"\(1/5\) " + re.escape(FIRST_RED_FLAG))
-    child.expect(PROMPT)
-    child.send("?")
+    press(child, "?")
     child.expect("don't know")
     child.expect(r"\(2/5\)")
     child.expect(PROMPT)
@@ -172,9 +163,7 @@ def test_invalid_key_gets_a_hint_and_the_same_question(spawn: Spawn, stored: Sto
 def test_ctrl_c_saves_and_resume_continues(spawn: Spawn, stored: Stored) -> None:
     child = start(spawn)
     ident = assessment_id(child)
-    for _ in range(5 + 2):  # the first screen, and two questions of the second
-        child.expect(PROMPT)
-        child.send("n")
+    press(child, "n" * (5 + 2))  # the first screen, and two questions of the second
     child.expect(r"\(3/5\)")
     child.expect(PROMPT)
     child.sendintr()
@@ -339,10 +328,8 @@ def test_a_yes_is_saved_at_once_and_the_screen_goes_on(spawn: Spawn, stored: Sto
     `back` right after it undoes the answers up to that yes."""
     child = start(spawn)
     ident = assessment_id(child)
-    child.expect(PROMPT)
-    child.send("n")
-    child.expect(PROMPT)
-    child.send("y")  # hot, red and swollen
+    press(child, "n")
+    press(child, "y")  # hot, red and swollen
     child.expect(r"\(3/5\) " + re.escape(CANNOT_BEAR_WEIGHT))
     child.expect(PROMPT)
     saved = {a["finding_id"]: a["value"] for a in stored(ident)["answers"]}
