@@ -226,6 +226,12 @@ def test_diary_form_adds_a_point_to_the_chart(sqlite_client: TestClient) -> None
     bad = sqlite_client.post(f"/assessments/{aid}/diary", data={"day": future, "pain_rest": "2"})
     assert bad.status_code == 422
     assert "future" in soup_of(bad).find(id="diary-error").get_text()
+    # notes longer than the diary keeps are refused, not silently cut (the entry keeps its notes)
+    long = sqlite_client.post(
+        f"/assessments/{aid}/diary", data={"day": today, "pain_rest": "5", "notes": "x" * 2001}
+    )
+    assert long.status_code == 422
+    assert soup_of(long).find(id="diary-panel").find(class_="error-field").get_text() == "notes"
 
 
 def test_diary_entry_is_deleted_from_the_diary_page(sqlite_client: TestClient) -> None:

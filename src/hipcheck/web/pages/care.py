@@ -133,7 +133,11 @@ async def _save_diary(request: Request, assessment_id: str, store: Store, model:
     run = _int_or_none(form, "run_minutes", lo=0, hi=1440)
     values["run_minutes"] = float(run or 0)
     values["exercises_done"] = [str(v) for v in form.getlist("exercises_done")]
-    values["notes"] = str(form.get("notes", "") or "")[:2000]
+    notes = form.get("notes") or ""
+    if not isinstance(notes, str):
+        raise InvalidInput("notes must be text, not a file", field="notes")
+    # Not cut to length here: the diary entry's own validation names the field and the limit.
+    values["notes"] = notes
     entries = await run_in_threadpool(services.list_diary, uow=store, assessment_id=assessment_id)
     if any(e.day == day for e in entries):
         await run_in_threadpool(
