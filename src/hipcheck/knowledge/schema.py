@@ -123,7 +123,6 @@ class Finding(Strict):
     )
     sex: Sex | None = Field(default=None, description="only asked of this sex")
     base_rate: Probability = Field(
-        default=0.2,
         description="P(yes) among runners with hip pain in general; the likelihood for any "
         "condition that does not list this finding",
     )

@@ -185,7 +185,7 @@ def test_any_likelihood_inside_zero_one_loads(minimal_kb: Path, p: float) -> Non
 def test_duplicate_is_reported_even_when_the_second_copy_is_invalid(minimal_kb: Path) -> None:
     path = minimal_kb / "findings.yaml"
     data = yaml.safe_load(path.read_text())
-    data["findings"].append({"id": "f_night", "question": "Again?", "group": "nonsense"})
+    data["findings"].append({"id": "f_night", "question": "Again?", "group": "nonsense", "base_rate": 0.2})
     path.write_text(yaml.safe_dump(data))
     problems = problems_of(minimal_kb)
     assert "findings.yaml: f_night: id: duplicate finding id (first defined in findings.yaml)" in problems
@@ -197,3 +197,13 @@ def test_wrong_top_level_key_is_named(minimal_kb: Path) -> None:
     path = minimal_kb / "care.yaml"
     path.write_text(path.read_text().replace("care:", "cares:", 1))
     assert problems_of(minimal_kb) == ["care.yaml: -: cares: unknown top-level key (expected 'care')"]
+
+
+def test_a_finding_without_a_base_rate_is_reported(minimal_kb: Path) -> None:
+    # The base rate is P(yes) among runners with hip pain: a clinical estimate the data must state.
+    path = minimal_kb / "findings.yaml"
+    data = yaml.safe_load(path.read_text())
+    del data["findings"][0]["base_rate"]
+    path.write_text(yaml.safe_dump(data))
+    fid = data["findings"][0]["id"]
+    assert problems_of(minimal_kb) == [f"findings.yaml: {fid}: base_rate: required field is missing"]
