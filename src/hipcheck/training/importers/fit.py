@@ -757,7 +757,7 @@ def read_fit(data: bytes, name: str) -> ParsedFile:
         raise ImportFileError(name, "the file has no real clock time (only the watch's time since power-on)")
     if clock_shift:
         warnings.append(f"{name}: times are the watch's local time (the file holds no UTC clock)")
-    cadence_fallback: dict[int, float | None] = {}
+    cadence_fallback: dict[int, float | None] | None = None  # the records are decoded at most once
     out: list[Activity] = []
     for index, s in enumerate(summaries):
         sport_raw = s.get("sport")
@@ -766,8 +766,8 @@ def read_fit(data: bytes, name: str) -> ParsedFile:
         start_raw = float(s["start_time"] or 0) + (clock_shift or 0)
         cadence = _cadence(s) if sport in FOOT_SPORTS else None
         if cadence is None and sport == "running":
-            if not cadence_fallback:
-                cadence_fallback.update(_cadence_from_records(data, summaries))
+            if cadence_fallback is None:
+                cadence_fallback = _cadence_from_records(data, summaries)
             cadence = cadence_fallback.get(index)
         moving = s.get("total_moving_time")
         out.append(
