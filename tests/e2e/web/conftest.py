@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -118,28 +119,25 @@ class Shooter:
         return path
 
 
-@pytest.fixture
-def page(browser: object, live_server: LiveServer) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1024, "height": 800})  # type: ignore[attr-defined]
+def _page_in_new_context(browser: object, **context_options: Any) -> Iterator[object]:
+    context = browser.new_context(**context_options)  # type: ignore[attr-defined]
     context.set_default_timeout(30_000)
-    p = context.new_page()
     try:
-        yield p
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: LiveServer) -> Iterator[object]:
+    yield from _page_in_new_context(browser, viewport={"width": 1024, "height": 800})
 
 
 @pytest.fixture
 def phone_page(browser: object, live_server: LiveServer) -> Iterator[object]:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 360, "height": 740}, device_scale_factor=1, is_mobile=True, has_touch=True
+    yield from _page_in_new_context(
+        browser, viewport={"width": 360, "height": 740}, device_scale_factor=1, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(30_000)
-    p = context.new_page()
-    try:
-        yield p
-    finally:
-        context.close()
 
 
 @pytest.fixture
