@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hipcheck import services
+from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel
 from hipcheck.report.content import Report, build_report
 from hipcheck.report.training_chart import render_chart
@@ -37,7 +38,8 @@ def collect_report(
     plan = services.current_plan(uow=store, model=model, assessment_id=assessment_id).plan
     diary = services.list_diary(uow=store, assessment_id=assessment_id)
     hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]
-    progress = services.progress(uow=store, model=model, assessment_id=assessment_id) if diary else None
+    # services.progress would read the plan and the diary again: decide from the ones read above.
+    progress = for_plan(plan, diary) if diary else None
     summary, _ = training_summary(store.session_factory, today=today, units=units)
     has_runs = summary.runs > 0
     return build_report(

@@ -3,6 +3,7 @@ PNG with pdftoppm; HTML and Markdown carry the same sections; errors are one lin
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -96,6 +97,10 @@ def test_markdown_report_to_standard_output(hipcheck: Hipcheck, stored: Stored) 
     diary = md.split("## Pain diary", 1)[1].split("## HAGOS", 1)[0]
     assert len(re.findall(r"^\| \d{4}-\d{2}-\d{2} \|", diary, flags=re.M)) == 4
     assert "**Next session by the pain-monitoring rules:**" in diary
+    # The same decision as `hipcheck progress` for this plan and diary.
+    progress = hipcheck("progress", stored.assessment_id, "--json")
+    assert progress.exit_code == 0, progress.stderr
+    assert json.loads(progress.stdout)["reason"] in diary
     hagos = md.split("## HAGOS scores over time", 1)[1].split("##", 1)[0]
     assert len(re.findall(r"^\| \d{4}-\d{2}-\d{2} \|", hagos, flags=re.M)) == 1
     assert "4 runs in the last" in md
