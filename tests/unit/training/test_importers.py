@@ -251,16 +251,21 @@ def test_unreadable_strava_row_names_the_export_it_is_in(tmp_path: Path) -> None
     assert info.value.file == f"{export}!activities.csv line 2 (activity 7)"
 
 
-def test_empty_zip_and_missing_path_are_reported(tmp_path: Path) -> None:
+def test_empty_zip_missing_path_and_folder_without_activities_are_reported(tmp_path: Path) -> None:
     empty = tmp_path / "export.zip"
     with zipfile.ZipFile(empty, "w"):
         pass
-    sources, failures = discover([empty, tmp_path / "nope.fit"])
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "run.jpg").write_bytes(b"\xff\xd8")
+    sources, failures = discover([empty, tmp_path / "nope.fit", photos])
     assert sources == []
     assert [(Path(f.file).name, f.reason) for f in failures] == [
         ("export.zip", "the zip archive is empty"),
         ("nope.fit", "no such file or folder"),
-    ]
+        ("photos", "nothing to import in this folder: no FIT, GPX or TCX file, .zip archive "
+                   "or row of a Strava activities.csv"),
+    ]  # fmt: skip
 
 
 def test_zip_with_nested_zip_of_fit_files(fixtures_dir: Path, tmp_path: Path) -> None:

@@ -89,7 +89,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Source], list[ImportFileError]
             if not path.exists():
                 raise ImportFileError(label, "no such file or folder")
             if path.is_dir():
-                sources.extend(_discover_dir(path))
+                found = _discover_dir(path)
+                if not found:
+                    raise ImportFileError(
+                        label,
+                        "nothing to import in this folder: no FIT, GPX or TCX file, .zip archive "
+                        "or row of a Strava activities.csv",
+                    )
+                sources.extend(found)
             elif path.name.lower() == STRAVA_CSV:
                 sources.extend(_strava_sources(path.read_bytes(), label, path.parent))
             elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
