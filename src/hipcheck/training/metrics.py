@@ -11,16 +11,19 @@ local days when the file said its UTC offset, else UTC days. Weeks are ISO weeks
     seeded with the mean daily load of the first 28 days. Not comparable with the
     ``1−e^(−1/N)`` convention of GoldenCheetah at the same N.
   Both need 28 days of history and a non-zero chronic load, else ``None``.
-- Single-run spike (Frandsen et al., BJSM 2025;59:1203): a run more than 10 % longer than the
+- Single-run spike (Frandsen et al., BJSM 2025;59:1203; source ``s62``): a run more than 10 % longer than the
   longest run of the previous 30 days; bands >10 %, >30 %, >100 %. In that study spikes, not
   ACWR or week-to-week change, went with overuse injury, so spikes lead the evidence shown.
+- Weekly rise (Nielsen et al., JOSPT 2014;44:739; ``s63``: more than 30 % over two weeks went
+  with "distance" injuries): proposed as evidence when the mean of the last three weeks is more
+  than 30 % and 5 km above the three before, so one shifted rest day does not count.
 - Monotony (Foster 1998): mean / population SD of the last 7 daily loads (rest days 0),
   capped at 10 (also when the SD is 0, as Runalyze does); strain = 7-day load × monotony.
 - Shoes: distance per named shoe, with a prompt at 300 miles (check) and 500 miles (replace).
   The knowledge base (care ``footwear_check``, corrections) treats these as a prompt to look at
   the shoe, not a rule: no injury-based evidence supports a fixed replacement mileage.
 - Cadence: steps per minute of easy runs (the slower half by average speed), with a hint that
-  5–10 % more steps per minute lowers hip and knee load (Heiderscheit et al., MSSE 2011).
+  5–10 % more steps per minute lowers hip and knee load (Heiderscheit et al., MSSE 2011; ``s58``).
 - Not measurable from these files: running surface, road camber or always running the same
   way round a track, and how worn a shoe looks; they are listed, never guessed.
 """
