@@ -26,9 +26,6 @@ class Evidence(Frozen):
     sex: Sex
     answers: dict[str, Answer] = Field(default_factory=dict)
 
-    def known(self) -> dict[str, Answer]:
-        return {k: v for k, v in self.answers.items() if v != "unknown"}
-
 
 class Contribution(Frozen):
     """How one answer moved one condition: log likelihood ratio (>0 supports, <0 conflicts)."""
@@ -50,7 +47,7 @@ class ConditionScore(Frozen):
 
 
 class TriageReason(Frozen):
-    kind: Literal["red_flag", "must_not_miss", "condition_default", "escalation", "baseline"]
+    kind: Literal["red_flag", "must_not_miss", "condition_default", "escalation"]
     id: str = Field(description="rule or condition id that set or raised the level")
     level: TriageLevel
     text: str
