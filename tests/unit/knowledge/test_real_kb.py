@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,16 @@ def test_every_seed_article_is_a_source(kb: KnowledgeBase) -> None:
 def test_no_help_text_instructs_a_hop_test(kb: KnowledgeBase) -> None:
     """Safety rule R3: hopping can complete a femoral-neck stress fracture."""
     for finding in kb.findings.values():
-        text = (finding.help or "").lower()
-        if "hop" in text:
-            assert "do not" in text or "never" in text, finding.id
+        for text in (finding.question.lower(), (finding.help or "").lower()):
+            if "hop" in text:
+                assert "do not" in text or "never" in text, finding.id
+    # What a runner is told to do (exercise steps, return-to-run stages and criteria) never hops.
+    doing = [step for e in kb.exercises.values() for step in e.how_to]
+    doing += [e.progression for e in kb.exercises.values()]
+    doing += [s.note or "" for s in kb.return_to_run.stages]
+    doing += [c for criteria in kb.return_to_run.entry_criteria.values() for c in criteria]
+    assert doing
+    assert not [text for text in doing if re.search(r"\bhop", text, re.IGNORECASE)]
 
 
 def test_sex_specific_findings(kb: KnowledgeBase) -> None:
