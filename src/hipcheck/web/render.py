@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from hipcheck.care.plan import training_lines
 from hipcheck.knowledge.schema import TriageLevel
+from hipcheck.report.content import percent_text
 
 TEMPLATE_DIR = Path(str(files("hipcheck.web") / "templates"))
 STATIC_DIR = Path(str(files("hipcheck.web") / "static"))
@@ -25,13 +26,6 @@ TRIAGE_LABELS = {
 }
 
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "unknown": "Don't know"}
-
-
-def _percent(value: float) -> str:
-    pct = value * 100
-    if 0 < pct < 1:
-        return "<1%"
-    return f"{pct:.0f}%"
 
 
 def _triage_label(level: object) -> str:
@@ -48,7 +42,7 @@ def make_templates() -> Jinja2Templates:
     """A fresh template environment (one per app) with hipcheck's filters."""
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
-    env.filters["percent"] = _percent
+    env.filters["percent"] = percent_text
     env.filters["triage_label"] = _triage_label
     env.filters["level"] = _level_value
     env.filters["answer_label"] = lambda v: ANSWER_LABELS.get(str(v), str(v))
