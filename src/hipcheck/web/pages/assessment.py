@@ -26,7 +26,6 @@ MAX_QUESTIONS = 25
 TOP_CAUSES_MIN = 3
 TOP_CAUSES_MAX = 8
 TOP_CAUSE_PROBABILITY = 0.02
-ANSWERS = ("yes", "no", "unknown")
 
 # Screen titles for grouped questions: structural wording, not medical content.
 GROUP_TITLES = {
@@ -152,7 +151,7 @@ async def post_answers(request: Request, assessment_id: str, store: StoreDep, mo
     if not answers:
         raise InvalidInput("choose Yes, No or Don't know", field="answer")
     for fid, value in answers.items():
-        if value not in ANSWERS:
+        if value not in services.ANSWER_VALUES:
             raise InvalidInput(f"the answer to {fid} must be yes, no or don't know", field=fid)
     await run_in_threadpool(
         services.answer_many, uow=store, model=model, assessment_id=assessment_id, answers=answers
