@@ -19,10 +19,8 @@ from rich.table import Table
 from hipcheck import services
 from hipcheck.care.models import Plan
 from hipcheck.cli.app import app
-from hipcheck.cli.runtime import engine_model, opened_store
-from hipcheck.engine import CompiledModel
-from hipcheck.engine.evaluate import Case, parse_cases
-from hipcheck.errors import CaseFileError, InvalidInput
+from hipcheck.cli.runtime import engine_model, opened_store, read_case_file
+from hipcheck.errors import InvalidInput
 from hipcheck.knowledge.schema import TriageLevel
 from hipcheck.store.unit_of_work import Store
 
@@ -129,25 +127,6 @@ def _stored_plan(store: Store, assessment_id: str) -> Plan | None:
 # --- assess --------------------------------------------------------------------------------
 
 
-def first_case(path: Path, model: CompiledModel) -> Case:
-    """The first case of an intake-v1 case file; errors name the file, line and case."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CaseFileError(f"{path}: no such case file", field="case") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseFileError(
-            f"{path}: cannot read the case file ({exc.__class__.__name__})", field="case"
-        ) from None
-    try:
-        cases = parse_cases(text, model)
-    except CaseFileError as exc:
-        raise CaseFileError(f"{path}: {exc.message}", field=exc.field) from None
-    if not cases:
-        raise CaseFileError(f"{path}: the case file has no cases", field="case")
-    return cases[0]
-
-
 def _run_interactive(resume: str | None, as_json: bool) -> None:
     from hipcheck.cli.interactive import run_interactive  # its key reading is only needed here
 
@@ -178,7 +157,7 @@ def assess_command(
             "--case starts a new assessment; it cannot be combined with --resume", field="resume"
         )
     model = engine_model()
-    parsed = first_case(case, model)
+    parsed = read_case_file(case, model)[0]  # the first case is the answers
     with opened_store() as store:
         outcome = services.assess_case(uow=store, model=model, case=parsed)
     if as_json:
