@@ -120,12 +120,21 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def _read_yaml(node: Traversable, name: str, problems: _Problems) -> tuple[bool, Any]:
-    """(ok, data): ok is False, and a problem recorded, when the file is missing or not valid YAML."""
+    """(ok, data): ok is False, and a problem recorded, when the file is missing, unreadable or not
+    valid YAML."""
     if not node.is_file():
         problems.add(name, "-", "-", "file is missing")
         return False, None
     try:
-        return True, yaml.load(node.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        text = node.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(name, "-", "-", f"not UTF-8 text (byte {exc.start} cannot be decoded)")
+        return False, None
+    except OSError as exc:
+        problems.add(name, "-", "-", f"cannot be read ({exc.strerror or exc.__class__.__name__})")
+        return False, None
+    try:
+        return True, yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f"line {mark.line + 1}" if mark is not None else "-"

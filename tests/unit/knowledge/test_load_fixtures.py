@@ -207,3 +207,13 @@ def test_a_finding_without_a_base_rate_is_reported(minimal_kb: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     fid = data["findings"][0]["id"]
     assert problems_of(minimal_kb) == [f"findings.yaml: {fid}: base_rate: required field is missing"]
+
+
+def test_a_file_that_is_not_utf8_is_one_problem_line(minimal_kb: Path) -> None:
+    (minimal_kb / "findings.yaml").write_bytes(b"\xff\xfe not text")
+    (minimal_kb / "conditions" / "cond_a.yaml").write_bytes(b"id: cond_a\nname: caf\xe9\n")
+    # byte 20 is the 0xe9 after "id: cond_a\nname: caf"; nothing else is reported as a result
+    assert problems_of(minimal_kb) == [
+        "findings.yaml: -: -: not UTF-8 text (byte 0 cannot be decoded)",
+        "conditions/cond_a.yaml: -: -: not UTF-8 text (byte 20 cannot be decoded)",
+    ]
