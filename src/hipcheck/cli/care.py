@@ -535,6 +535,11 @@ def hagos_command(
 ) -> None:
     """The HAGOS hip and groin questionnaire (37 items, 6 scores 0-100), stored so you see change."""
     if history:
+        if answers is not None or day is not None:
+            # Without this the answers would be dropped silently: --history stores nothing.
+            raise InvalidInput(
+                "--history only shows stored scores: leave out --answers and --date", field="history"
+            )
         with opened_store() as store:
             records = services.list_hagos(uow=store, assessment_id=assessment)
         if as_json:

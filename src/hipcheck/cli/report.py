@@ -46,10 +46,9 @@ def _format(fmt: str | None, output: Path | None) -> ReportFormat:
 
 def _check_writable(output: Path) -> None:
     """Fail before the (slow) rendering when the file cannot be written."""
-    parent = output.parent if str(output.parent) else Path(".")
     if output.is_dir():
         raise InvalidInput(f"cannot write {output}: it is a directory", field="output")
-    if not parent.is_dir():
+    if not output.parent.is_dir():
         raise InvalidInput(f"cannot write {output}: its folder does not exist", field="output")
 
 

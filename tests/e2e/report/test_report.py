@@ -140,3 +140,13 @@ def test_bad_case_file(hipcheck: Hipcheck, tmp_path: Path) -> None:
     bad.write_text('{"id": "x", "age": 30}\nnot json\n', encoding="utf-8")
     _one_line_error(hipcheck("assess", "--case", str(bad)), str(bad))
     _one_line_error(hipcheck("assess", "--case", str(tmp_path / "missing.jsonl")), "missing.jsonl")
+
+
+def test_hagos_history_does_not_drop_answers_silently(hipcheck: Hipcheck, stored: Stored) -> None:
+    before = hipcheck("hagos", "--history", "--json")
+    assert before.exit_code == 0, before.stderr
+    answers = stored.workdir / "hagos.json"  # a complete questionnaire, as the fixture stored
+    _one_line_error(hipcheck("hagos", "--history", "--answers", str(answers)), "--history", "--answers")
+    _one_line_error(hipcheck("hagos", "--history", "--date", "2026-01-05"), "--date")
+    after = hipcheck("hagos", "--history", "--json")
+    assert json.loads(after.stdout) == json.loads(before.stdout)
