@@ -24,7 +24,7 @@ from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess
 from hipcheck.engine.evaluate import Case
 from hipcheck.engine.result import Answer, AssessmentResult, Evidence
-from hipcheck.errors import Conflict, InvalidInput, UnknownFinding
+from hipcheck.errors import Conflict, InvalidInput, StoreError, UnknownFinding
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
 from hipcheck.store.repositories import AssessmentHead, ResultColumns, StoredAnswer
@@ -240,35 +240,44 @@ def _read_state(
     return head, _state(model, head, _readable(stored), tx.assessments.answers_of(assessment_id))
 
 
-def _readable_plan(row: PlanRow | None) -> StoredPlan | None:
-    """The stored plan, or None when it was saved in a form this version cannot read (a new
-    plan is then made from the stored result, which is what matters)."""
-    if row is None:
-        return None
+def _latest_plan(tx: UnitOfWork, assessment_id: str, *, revision: int | None = None) -> StoredPlan | None:
+    """The newest stored plan (of one revision of the result), or None when there is none or it
+    cannot be read (damaged, or saved in a form this version cannot read): a new plan is then made
+    from the result, which is what matters."""
     try:
+        row = tx.plans.latest(assessment_id, revision=revision)
+        if row is None:
+            return None
         return StoredPlan(
             assessment_id=row.assessment_id,
             created_at=row.created_at,
             options=PlanOptions.model_validate(row.options),
             plan=Plan.model_validate(row.plan),
         )
-    except ValidationError:
+    except (ValidationError, StoreError):
         return None
 
 
 def _diary_entry(row: DiaryEntryRow) -> DiaryEntry:
-    return DiaryEntry(
-        day=row.entry_date,
-        pain_rest=row.pain_rest,
-        pain_during=row.pain_during,
-        pain_after=row.pain_after,
-        pain_next_morning=row.pain_next_morning,
-        morning_stiffness_minutes=row.morning_stiffness_minutes,
-        run_minutes=row.run_minutes,
-        exercises_done=list(row.exercises_done),
-        new_red_flags=list(row.new_red_flags),
-        notes=row.notes,
-    )
+    try:
+        return DiaryEntry(
+            day=row.entry_date,
+            pain_rest=row.pain_rest,
+            pain_during=row.pain_during,
+            pain_after=row.pain_after,
+            pain_next_morning=row.pain_next_morning,
+            morning_stiffness_minutes=row.morning_stiffness_minutes,
+            run_minutes=row.run_minutes,
+            exercises_done=row.exercises_done,
+            new_red_flags=row.new_red_flags,
+            notes=row.notes,
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise StoreError(
+            f"the diary entry of {row.entry_date.isoformat()} cannot be read: {where}: {problem['msg']}"
+        ) from None
 
 
 def _fill_diary_row(row: DiaryEntryRow, entry: DiaryEntry) -> None:
@@ -558,7 +567,7 @@ def get_plan(*, uow: UnitOfWorkFactory, assessment_id: str) -> StoredPlan | None
     """The newest plan made from the current result, or None when none was made since the last answer."""
     with uow() as tx:
         head = tx.assessments.head(assessment_id)
-        return _readable_plan(tx.plans.latest(assessment_id, revision=head.revision))
+        return _latest_plan(tx, assessment_id, revision=head.revision)
 
 
 def current_plan(
@@ -568,10 +577,10 @@ def current_plan(
     the runner's previous plan (or the defaults)."""
     with uow() as tx:
         head = tx.assessments.head(assessment_id)
-        existing = _readable_plan(tx.plans.latest(assessment_id, revision=head.revision))
+        existing = _latest_plan(tx, assessment_id, revision=head.revision)
         if existing is not None:
             return existing
-        previous = _readable_plan(tx.plans.latest(assessment_id))
+        previous = _latest_plan(tx, assessment_id)
         options = PlanOptions() if previous is None else previous.options
         head, state = _read_state(tx, model, assessment_id)
         stored = _new_plan(tx, model, head, state.result, options, now or _now())

@@ -24,7 +24,13 @@ def _json_dumps(value: Any) -> str:
 
 
 def _json_loads(text: str | bytes) -> Any:
-    return pydantic_core.from_json(text)
+    try:
+        return pydantic_core.from_json(text)
+    except ValueError as exc:
+        # Only a damaged file or a hand edit stores text that is not JSON: one line, no traceback.
+        raise StoreError(
+            f"a value stored in the database is not valid JSON ({exc}); the database may be damaged"
+        ) from None
 
 
 JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from hipcheck import services
 from hipcheck.engine import CompiledModel
-from hipcheck.errors import Conflict, InvalidInput, NotFound
+from hipcheck.errors import Conflict, InvalidInput, NotFound, StoreError
 from hipcheck.store.unit_of_work import Store
 
 TODAY = dt.date(2026, 3, 10)
@@ -24,6 +25,12 @@ def assessment_id(store: Store, model: CompiledModel) -> str:
 
 def _add(store: Store, model: CompiledModel, aid: str, **entry: Any) -> Any:
     return services.add_diary_entry(uow=store, model=model, assessment_id=aid, entry=entry, today=TODAY)
+
+
+def _edit(store: Store, model: CompiledModel, aid: str, day: dt.date, **changes: Any) -> Any:
+    return services.edit_diary_entry(
+        uow=store, model=model, assessment_id=aid, day=day, changes=changes, today=TODAY
+    )
 
 
 def test_entries_are_stored_and_listed_oldest_first(
@@ -78,14 +85,7 @@ def test_editing_changes_the_entry_of_that_day(
     store: Store, model: CompiledModel, assessment_id: str
 ) -> None:
     _add(store, model, assessment_id, day="2026-03-09", pain_rest=2, pain_during=3)
-    edited = services.edit_diary_entry(
-        uow=store,
-        model=model,
-        assessment_id=assessment_id,
-        day=dt.date(2026, 3, 9),
-        changes={"pain_next_morning": 1},
-        today=TODAY,
-    )
+    edited = _edit(store, model, assessment_id, dt.date(2026, 3, 9), pain_next_morning=1)
     assert (edited.pain_rest, edited.pain_during, edited.pain_next_morning) == (2, 3, 1)
     assert services.list_diary(uow=store, assessment_id=assessment_id) == [edited]
 
@@ -93,24 +93,33 @@ def test_editing_changes_the_entry_of_that_day(
 def test_an_invalid_edit_changes_nothing(store: Store, model: CompiledModel, assessment_id: str) -> None:
     first = _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
     with pytest.raises(InvalidInput):
-        services.edit_diary_entry(
-            uow=store,
-            model=model,
-            assessment_id=assessment_id,
-            day=dt.date(2026, 3, 9),
-            changes={"pain_rest": 15},
-            today=TODAY,
-        )
+        _edit(store, model, assessment_id, dt.date(2026, 3, 9), pain_rest=15)
     with pytest.raises(NotFound):
-        services.edit_diary_entry(
-            uow=store,
-            model=model,
-            assessment_id=assessment_id,
-            day=dt.date(2026, 3, 1),
-            changes={"pain_rest": 1},
-            today=TODAY,
-        )
+        _edit(store, model, assessment_id, dt.date(2026, 3, 1), pain_rest=1)
     assert services.list_diary(uow=store, assessment_id=assessment_id) == [first]
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ("5", "the diary entry of 2026-03-09 cannot be read: exercises_done: Input should be a valid list"),
+        ("{not json", "a value stored in the database is not valid JSON"),
+    ],
+)
+def test_a_damaged_diary_entry_is_one_line_store_error_and_stays_stored(
+    store: Store, model: CompiledModel, assessment_id: str, stored: str, message: str
+) -> None:
+    if stored == "{not json" and store.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL's json type refuses text that is not JSON")
+    _add(store, model, assessment_id, day="2026-03-09", pain_rest=2)
+    with store() as uow:
+        uow.session.execute(text("UPDATE diary_entries SET exercises_done = :v"), {"v": stored})
+        uow.commit()
+    with pytest.raises(StoreError) as caught:
+        services.list_diary(uow=store, assessment_id=assessment_id)
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+    with store() as uow:
+        assert uow.session.scalar(text("SELECT pain_rest FROM diary_entries")) == 2
 
 
 def test_diary_of_an_unknown_assessment_is_not_found(store: Store, model: CompiledModel) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from hipcheck import services
 from hipcheck.care.models import PlanOptions, TrainingNumbers
@@ -98,6 +99,23 @@ def test_an_unreadable_stored_plan_is_made_again_from_the_result(store: Store, m
     remade = services.current_plan(uow=store, model=model, assessment_id=aid)
     state = services.get_assessment(uow=store, model=model, assessment_id=aid)
     assert remade.plan == make_plan(model.kb, state.result, PlanOptions())
+
+
+def test_a_stored_plan_that_is_not_json_is_made_again_and_kept(store: Store, model: CompiledModel) -> None:
+    if store.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL's json type refuses text that is not JSON")
+    aid = _outer_hip(store, model)
+    services.plan(uow=store, model=model, assessment_id=aid)
+    with store() as uow:
+        uow.session.execute(text("UPDATE plans SET plan = '{not json'"))
+        uow.commit()
+    assert services.get_plan(uow=store, assessment_id=aid) is None
+    remade = services.current_plan(uow=store, model=model, assessment_id=aid)
+    state = services.get_assessment(uow=store, model=model, assessment_id=aid)
+    assert remade.plan == make_plan(model.kb, state.result, PlanOptions())
+    with store() as uow:
+        # The damaged row is still there beside the new plan: nothing stored is thrown away.
+        assert uow.session.scalar(text("SELECT count(*) FROM plans")) == 2
 
 
 # --- numbers from the training log ---------------------------------------------------------
