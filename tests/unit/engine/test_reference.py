@@ -221,3 +221,14 @@ def test_a_red_flag_that_points_elsewhere_cannot_talk_triage_down() -> None:
     assert after.triage.level == TriageLevel.urgent
     assert any(r.kind == "must_not_miss" and r.id == "fnsf" for r in after.triage.reasons)
     assert any(r.kind == "red_flag" and r.id == "calf" for r in after.triage.reasons)
+
+
+def test_one_vs_rest_scores_each_condition_against_the_rest() -> None:
+    # Each condition's odds = prior odds x its likelihood ratios. loc_outer yes, lying_side yes:
+    # gtps 1.5 x (.9/.5)(.8/.4) = 5.4; fnsf (.3/.7) x (.2/.5)(.4/.4) = 6/35; septic (.1/.9) x 1 x 1.
+    model = build_model(tiny_kb_data(), EngineParams(normalisation="one_vs_rest"))
+    p = probs(model, Evidence(age=30, sex="female", answers={"loc_outer": "yes", "lying_side": "yes"}))
+    assert p["gtps"] == pytest.approx(5.4 / 6.4)
+    assert p["fnsf"] == pytest.approx((6 / 35) / (1 + 6 / 35))
+    assert p["septic"] == pytest.approx(0.1)
+    assert sum(p.values()) > 1.0  # not one distribution: each condition stands alone
