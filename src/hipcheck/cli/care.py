@@ -45,9 +45,7 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def _parse_day(value: str | None, field: str = "date") -> dt.date | None:
-    if value is None:
-        return None
+def _parse_day(value: str, field: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -336,7 +334,7 @@ def diary_add(
     fields = _entry_fields(
         rest, during, after, next_morning, stiffness, run_minutes, exercises, red_flags, notes
     )
-    fields["day"] = _parse_day(day) or services.local_today()
+    fields["day"] = services.local_today() if day is None else _parse_day(day)
     model = engine_model()
     with opened_store() as store:
         entry = services.add_diary_entry(uow=store, model=model, assessment_id=assessment_id, entry=fields)
@@ -364,7 +362,6 @@ def diary_edit(
 ) -> None:
     """Change the entry of a day (e.g. add next-morning pain); only the values given change."""
     parsed = _parse_day(day)
-    assert parsed is not None
     changes = _entry_fields(
         rest, during, after, next_morning, stiffness, run_minutes, exercises, red_flags, notes
     )
@@ -386,7 +383,6 @@ def diary_delete(
 ) -> None:
     """Delete the entry of a day (asks first unless --yes)."""
     parsed = _parse_day(day)
-    assert parsed is not None
     with opened_store() as store:
         if not any(e.day == parsed for e in services.list_diary(uow=store, assessment_id=assessment_id)):
             raise NotFound(
@@ -547,7 +543,7 @@ def hagos_command(
         else:
             _render_hagos([r.result for r in records], load_hagos())
         return
-    parsed_day = _parse_day(day)
+    parsed_day = None if day is None else _parse_day(day)
     instrument = load_hagos()
     responses = _hagos_file(answers, instrument) if answers is not None else _ask_hagos(instrument)
     with opened_store() as store:
