@@ -13,6 +13,7 @@ from rich.table import Table
 from hipcheck.cli.app import app
 from hipcheck.engine.evaluate import CaseOutcome, EvalReport, evaluate, parse_cases
 from hipcheck.errors import CaseFileError
+from hipcheck.knowledge.schema import TriageLevel
 
 
 def _percent(value: float | None) -> str:
@@ -37,7 +38,7 @@ def _render(report: EvalReport, console: Console, worst: int) -> None:
         metrics.add_row(name, value)
     console.print(metrics)
 
-    levels = ["self_care", "see_clinician", "urgent", "emergency"]
+    levels = [level.value for level in TriageLevel]
     confusion = Table(title="triage: gold (rows) x engine (columns)")
     confusion.add_column("gold")
     for level in levels:
