@@ -42,37 +42,15 @@ def import_command(
 ) -> None:
     """Import activities from a watch or a Strava/Garmin export. Exit 1 if any file failed."""
     console = Console(stderr=True)
-    with opened_store() as store:
-        if as_json:
-            report = import_service.import_paths(paths, store.session_factory, all_sports=all_sports)
-        else:
-            with Progress(
-                TextColumn("importing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[counts]}"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress:
-                task = progress.add_task("import", total=None, counts="")
-                counts: dict[str, int] = {}
-
-                def started(total: int) -> None:
-                    progress.update(task, total=total)
-
-                def advanced(step: import_service.Progress) -> None:
-                    counts[step.outcome] = counts.get(step.outcome, 0) + 1
-                    text = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-                    progress.update(task, completed=step.done, counts=text)
-
-                report = import_service.import_paths(
-                    paths,
-                    store.session_factory,
-                    all_sports=all_sports,
-                    on_start=started,
-                    on_progress=advanced,
-                )
+    try:
+        report = _import(paths, all_sports, as_json, console)
+    except KeyboardInterrupt:
+        console.print(
+            "interrupted: every file imported before the stop is kept (each file is stored whole or "
+            "not at all); run the same command again for the rest, stored files count as duplicates",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     if as_json:
         typer.echo(json.dumps(report.as_dict()))
     else:
@@ -88,6 +66,42 @@ def import_command(
             out.print(f"[red]failed:[/] {failed.file}: {failed.reason}", highlight=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _import(
+    paths: list[Path], all_sports: bool, as_json: bool, console: Console
+) -> import_service.ImportReport:
+    """Run the import, with a progress bar on ``console`` unless JSON is wanted."""
+    with opened_store() as store:
+        if as_json:
+            return import_service.import_paths(paths, store.session_factory, all_sports=all_sports)
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("import", total=None, counts="")
+            counts: dict[str, int] = {}
+
+            def started(total: int) -> None:
+                progress.update(task, total=total)
+
+            def advanced(step: import_service.Progress) -> None:
+                counts[step.outcome] = counts.get(step.outcome, 0) + 1
+                text = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+                progress.update(task, completed=step.done, counts=text)
+
+            return import_service.import_paths(
+                paths,
+                store.session_factory,
+                all_sports=all_sports,
+                on_start=started,
+                on_progress=advanced,
+            )
 
 
 def _summary_json(summary: TrainingSummary, proposals: list[Any]) -> dict[str, Any]:

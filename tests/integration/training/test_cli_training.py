@@ -7,6 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from hipcheck.training import import_service
+
 
 def test_import_json_reports_counts_and_failures_and_exits_1(
     cli: Callable[..., Any], fixtures_dir: Path, tmp_path: Path
@@ -59,3 +63,28 @@ def test_summary_refuses_an_unknown_chart_format(cli: Callable[..., Any], tmp_pa
     result = cli("training", "summary", "--chart", str(tmp_path / "chart.gif"))
     assert result.exit_code != 0
     assert ".png or .svg" in result.stderr
+
+
+def test_an_interrupted_import_keeps_what_was_stored_and_says_so(
+    cli: Callable[..., Any], fixtures_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for name in ("activity-small-fenix2-run.fit", "garmin-fenix-5-run.fit"):
+        shutil.copy(fixtures_dir / "fit" / name, folder / name)
+    real = import_service._import_one
+    calls: list[str] = []
+
+    def stopped_on_the_second_file(source: Any, *args: Any) -> str:
+        calls.append(source.label)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second file is read
+        return real(source, *args)
+
+    monkeypatch.setattr(import_service, "_import_one", stopped_on_the_second_file)
+    result = cli("import", str(folder))
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr and "Traceback" not in result.stdout + result.stderr
+    monkeypatch.setattr(import_service, "_import_one", real)
+    again = cli("import", str(folder), "--json").json()
+    assert (again["imported"], again["duplicates"]) == (1, 1)  # the first file was kept
