@@ -187,7 +187,11 @@ def citation(source: Source) -> str:
 
 
 def _cited_ids(
-    kb: KnowledgeBase, state: AssessmentState, causes: Sequence[Cause], plan: Plan | None
+    kb: KnowledgeBase,
+    state: AssessmentState,
+    causes: Sequence[Cause],
+    plan: Plan | None,
+    progress: ProgressDecision | None,
 ) -> list[str]:
     ids: list[str] = []
     for reason in state.result.triage.reasons:
@@ -203,6 +207,8 @@ def _cited_ids(
             ids.extend(condition.sources)
     if plan is not None:
         ids.extend(plan.sources)
+    if progress is not None:
+        ids.extend(progress.sources)
     return list(dict.fromkeys(ids))
 
 
@@ -282,6 +288,6 @@ def build_report(
         training=None
         if training is None or training.runs == 0
         else TrainingView(summary=training, chart_svg=training_chart_svg),
-        sources=_sources(kb, _cited_ids(kb, state, causes, plan)),
+        sources=_sources(kb, _cited_ids(kb, state, causes, plan, progress)),
         progress=progress,
     )

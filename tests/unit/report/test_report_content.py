@@ -21,6 +21,7 @@ from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.hagos import score as score_hagos
 from hipcheck.care.models import HagosResult, PlanOptions
 from hipcheck.care.plan import make_plan
+from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess, compile_model
 from hipcheck.engine.result import Evidence
 from hipcheck.knowledge.hagos_data import load_hagos
@@ -252,3 +253,13 @@ def test_hagos_chart_is_drawn_in_the_pdf(tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # Only the chart's legend carries this note: the SVG was drawn (as text) into the PDF.
     assert "(100 = no problems, 0 = extreme problems)" in text
+
+
+def test_the_pain_monitoring_decision_cites_its_sources() -> None:
+    kb = model().kb
+    plan = make_plan(kb, state(OUTER_HIP).result, PlanOptions())
+    diary = [DiaryEntry(day=NOW.date(), pain_rest=1, pain_during=2, pain_next_morning=1)]
+    decision = for_plan(plan, diary)
+    assert decision.sources
+    ids = [s.id for s in report(plan=plan, diary=diary, progress=decision).sources]
+    assert set(decision.sources) <= set(ids)
