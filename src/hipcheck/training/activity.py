@@ -6,7 +6,7 @@ watches record one foot and the literature on running cadence counts both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 RUNNING = "running"
@@ -63,9 +63,6 @@ class Activity:
     @property
     def is_run(self) -> bool:
         return self.sport == RUNNING
-
-    def with_(self, **changes: object) -> Activity:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 @dataclass

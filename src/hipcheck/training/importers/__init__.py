@@ -13,7 +13,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from hipcheck.errors import ImportFileError
@@ -257,7 +257,8 @@ def parse_source(source: Source, data: bytes) -> ParsedFile:
                 [fallback], [f"{exc.file}: {exc.reason}; the numbers in activities.csv were used"]
             )
         activities = [
-            a.with_(
+            replace(
+                a,
                 shoe=row.gear,
                 name=row.name or a.name,
                 sport=row.sport if a.sport in ("unknown", "generic") else a.sport,
