@@ -14,8 +14,17 @@ import pytest
 from typer.testing import CliRunner
 
 from hipcheck.cli.app import main
+from hipcheck.engine import CompiledModel, compile_model
+from hipcheck.knowledge.load import load_knowledge_base
 
 ACTIVITY_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "activities"
+
+
+@pytest.fixture(scope="session")
+def model() -> CompiledModel:
+    """The packaged knowledge base, compiled once for the whole run (tests/integration/store
+    overrides it with a small hand-made one)."""
+    return compile_model(load_knowledge_base())
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Web integration fixtures: the real app (real knowledge base) on a fresh database per test.
+"""Web integration fixtures: the real app (the real knowledge base: `model` in tests/conftest.py) on a
+fresh database per test.
 
 Every API test runs on a new SQLite file and, under `make test` (scripts/with-postgres.sh sets
 HIPCHECK_TEST_POSTGRES_URL), on a new PostgreSQL database that is dropped afterwards.
@@ -15,17 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hipcheck.config import Settings
-from hipcheck.engine import CompiledModel, compile_model
-from hipcheck.knowledge.load import load_knowledge_base
+from hipcheck.engine import CompiledModel
 from hipcheck.web.app import create_app
 
 LOCAL = "http://localhost"
-
-
-@pytest.fixture(scope="session")
-def model() -> CompiledModel:
-    """The real knowledge base, compiled once for the whole run (the app would do the same)."""
-    return compile_model(load_knowledge_base())
 
 
 def make_client(database_url: str, model: CompiledModel) -> TestClient:
