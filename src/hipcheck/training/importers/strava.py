@@ -145,28 +145,24 @@ def read_strava_csv(data: bytes, name: str = "activities.csv") -> list[StravaRow
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
-        cells = cells + [""] * (32 - len(cells))
-
-        def cell(i: int, cells: list[str] = cells) -> str:
-            return cells[i] if i < len(cells) else ""
-
-        gear = cell(11).strip() or None
-        filename = cell(12).strip() or None
+        cell = [*cells, *[""] * (32 - len(cells))]  # short rows: the optional columns are empty
+        gear = cell[11].strip() or None
+        filename = cell[12].strip() or None
         rows.append(
             StravaRow(
                 file=name,
                 line=reader.line_num,
-                activity_id=cell(0).strip(),
-                start_time=parse_date(cell(1)),
-                date_text=cell(1),
-                sport=normalize_sport(cell(3)),
-                name=cell(2).strip() or None,
-                distance_m=_number(cell(17)),
-                moving_time_s=_number(cell(16)),
-                elapsed_time_s=_number(cell(15)) or _number(cell(5)),
-                elevation_gain_m=_number(cell(20)),
-                avg_hr=_number(cell(31)),
-                max_hr=_number(cell(30)),
+                activity_id=cell[0].strip(),
+                start_time=parse_date(cell[1]),
+                date_text=cell[1],
+                sport=normalize_sport(cell[3]),
+                name=cell[2].strip() or None,
+                distance_m=_number(cell[17]),
+                moving_time_s=_number(cell[16]),
+                elapsed_time_s=_number(cell[15]) or _number(cell[5]),
+                elevation_gain_m=_number(cell[20]),
+                avg_hr=_number(cell[31]),
+                max_hr=_number(cell[30]),
                 gear=gear,
                 filename=filename,
             )
