@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from hipcheck.care.plan import dose_text
 from hipcheck.report.content import Report, percent_text
-from hipcheck.training.metrics import KM_PER_MILE
+from hipcheck.report.training_chart import unit_distance
 
 ReportFormat = Literal["html", "pdf", "md"]
 FORMATS: tuple[ReportFormat, ...] = ("html", "pdf", "md")
@@ -27,7 +27,7 @@ def _svg_data_uri(svg: str) -> str:
 
 
 def _distance(metres: float, units: str) -> str:
-    return f"{metres / 1000 / (KM_PER_MILE if units == 'mi' else 1.0):.1f} {units}"
+    return f"{unit_distance(metres, units):.1f} {units}"
 
 
 def _md_cell(value: object) -> str:

@@ -15,13 +15,14 @@ from hipcheck.training.metrics import KM_PER_MILE, TrainingSummary, week_start
 ChartFormat = Literal["png", "svg"]
 
 
-def _unit_distance(metres: float, units: str) -> float:
+def unit_distance(metres: float, units: str) -> float:
+    """Metres in the runner's unit (km, or mi when `units` is "mi")."""
     return metres / 1000 / (KM_PER_MILE if units == "mi" else 1.0)
 
 
 def text_bars(summary: TrainingSummary, *, width: int = 40) -> list[tuple[str, str, str]]:
     """(week label, bar, value) per week, oldest first; a ``!`` marks weeks with a single-run spike."""
-    values = [_unit_distance(w.distance_m, summary.units) for w in summary.weeks]
+    values = [unit_distance(w.distance_m, summary.units) for w in summary.weeks]
     top = max(values, default=0.0) or 1.0
     spike_weeks = {week_start(s.day) for s in summary.spikes}
     rows = []
@@ -46,7 +47,7 @@ def render_chart(summary: TrainingSummary, fmt: ChartFormat = "png") -> bytes:
     ax = axes[0]
     long_range = len(summary.weeks) > 52
     labels = [w.week_start.strftime("%d %b %y" if long_range else "%d %b") for w in summary.weeks]
-    values = [_unit_distance(w.distance_m, summary.units) for w in summary.weeks]
+    values = [unit_distance(w.distance_m, summary.units) for w in summary.weeks]
     spike_weeks = {week_start(s.day) for s in summary.spikes}
     colours = ["#c0392b" if w.week_start in spike_weeks else "#2e86c1" for w in summary.weeks]
     ax.bar(range(len(values)), values, color=colours)
