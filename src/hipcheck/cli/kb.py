@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -214,12 +215,13 @@ def _bullets(items: list[str]) -> Text:
 
 
 def _names(kb: KnowledgeBase, kind: str, ids: list[str]) -> list[str]:
-    names: dict[str, str] = {
-        "conditions": {k: v.name for k, v in kb.conditions.items()},
-        "care": {k: v.name for k, v in kb.care.items()},
-        "exercises": {k: v.name for k, v in kb.exercises.items()},
-    }[kind]
-    return [f"{names[i]} ({i})" if i in names else i for i in ids]
+    tables: dict[str, Mapping[str, Condition | CareComponent | Exercise]] = {
+        "conditions": kb.conditions,
+        "care": kb.care,
+        "exercises": kb.exercises,
+    }
+    table = tables[kind]
+    return [f"{table[i].name} ({i})" if i in table else i for i in ids]
 
 
 def _condition(kb: KnowledgeBase, c: Condition) -> Panel:
