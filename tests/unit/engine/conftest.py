@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
 
 from hipcheck.engine import CompiledModel, EngineParams, compile_model
+from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.knowledge.schema import KnowledgeBase
 
 SRC = ["s1"]
@@ -108,20 +110,7 @@ def tiny() -> CompiledModel:
     return build_model(tiny_kb_data())
 
 
-_REAL: list[CompiledModel] = []
-
-
+@functools.cache
 def real_model() -> CompiledModel:
-    """The packaged knowledge base, compiled once per test session (skips while it is incomplete)."""
-    if not _REAL:
-        from hipcheck.errors import KnowledgeBaseError
-        from hipcheck.knowledge.load import load_knowledge_base
-
-        try:
-            kb = load_knowledge_base()
-        except KnowledgeBaseError as exc:  # the knowledge base is still being written
-            pytest.skip(f"packaged knowledge base does not load yet: {exc.problems[:1]}")
-        if len(kb.conditions) < 2 or not kb.red_flags:
-            pytest.skip("packaged knowledge base has no conditions or red flags yet")
-        _REAL.append(compile_model(kb))
-    return _REAL[0]
+    """The packaged knowledge base, compiled once per test session."""
+    return compile_model(load_knowledge_base())
