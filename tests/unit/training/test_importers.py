@@ -238,6 +238,24 @@ def test_gz_that_unpacks_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPat
     assert info.value.file == "bomb.fit.gz"
 
 
+def test_an_activities_csv_past_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1000)
+    huge = STRAVA_HEADER + "\n" + "\n" * 5000  # a zip bomb would be gigabytes of this
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("activities.csv", huge)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "activities.csv").write_text(huge)
+    sources, failures = discover([export, tmp_path / "folder"])
+    assert sources == []
+    assert [(f.file, "limit" in f.reason) for f in failures] == [
+        (f"{export}!activities.csv", True),
+        (str(tmp_path / "folder" / "activities.csv"), True),
+    ]
+
+
 def test_unreadable_strava_row_names_the_export_it_is_in(tmp_path: Path) -> None:
     export = tmp_path / "export.zip"
     with zipfile.ZipFile(export, "w") as archive:

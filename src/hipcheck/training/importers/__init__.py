@@ -98,7 +98,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Source], list[ImportFileError]
                     )
                 sources.extend(found)
             elif path.name.lower() == STRAVA_CSV:
-                sources.extend(_strava_sources(path.read_bytes(), label, path.parent))
+                sources.extend(_strava_sources(_file_loader(path, label)(), label, path.parent))
             elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
                 sources.extend(_discover_zip(path, label))
             else:
@@ -117,7 +117,7 @@ def _discover_dir(folder: Path) -> list[Source]:
     used: set[Path] = set()
     csv_path = folder / STRAVA_CSV
     if csv_path.is_file():
-        rows = _strava_sources(csv_path.read_bytes(), str(csv_path), folder)
+        rows = _strava_sources(_file_loader(csv_path, str(csv_path))(), str(csv_path), folder)
         sources.extend(rows)
         used = {
             (folder / r.strava_row.filename).resolve() for r in rows if r.strava_row and r.strava_row.filename
@@ -166,7 +166,7 @@ def _discover_zip(data: bytes | Path, label: str) -> list[Source]:
     for path, info in by_name.items():
         if path.name.lower() == STRAVA_CSV:
             csv_label = f"{label}!{info.filename}"
-            rows = read_strava_csv(archive.read(info), csv_label)
+            rows = read_strava_csv(_member_loader(archive, info, csv_label)(), csv_label)
             for row in rows:
                 target = path.parent / row.filename if row.filename else None
                 member = by_name.get(target) if target is not None else None
