@@ -407,7 +407,9 @@ def _summary(row: AssessmentRow, answers: int) -> AssessmentSummary:
 
 
 def list_assessments(*, uow: UnitOfWorkFactory, limit: int | None = None) -> list[AssessmentSummary]:
-    """Stored assessments, newest first."""
+    """Stored assessments, newest first (at most `limit`, from 1)."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise InvalidInput(f"limit must be a whole number from 1, not {limit!r}", field="limit")
     with uow() as tx:
         rows = tx.assessments.recent(limit=limit)
         counts = tx.assessments.answer_counts([r.id for r in rows])
@@ -736,5 +738,12 @@ def _hagos_result(row: HagosResponseRow) -> HagosResult:
     try:
         return HagosResult.model_validate(row.scores)
     except ValidationError:
-        # Saved by another version: score the stored answers again with today's questionnaire.
-        return score_hagos(load_hagos(), row.answers, day=row.taken_on)
+        pass
+    # Saved by another version: score the stored answers again with today's questionnaire.
+    problem = f"its answers are {type(row.answers).__name__}, not item ids with boxes"
+    if isinstance(row.answers, dict):
+        try:
+            return score_hagos(load_hagos(), row.answers, day=row.taken_on)
+        except InvalidInput as exc:
+            problem = str(exc)
+    raise StoreError(f"the HAGOS questionnaire of {row.taken_on.isoformat()} cannot be read: {problem}")

@@ -95,7 +95,8 @@ _SAVE_RESULT = (
 
 
 def _not_found(assessment_id: str) -> NotFound:
-    return NotFound(f"no assessment with id {assessment_id!r}", field="assessment_id")
+    shown = repr(assessment_id) if len(str(assessment_id)) <= 40 else f"{str(assessment_id)[:40]!r}..."
+    return NotFound(f"no assessment with id {shown}", field="assessment_id")
 
 
 class AssessmentRepository:

@@ -96,7 +96,7 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 def _translate(exc: SQLAlchemyError) -> HipcheckError:
     if isinstance(exc, IntegrityError):
         return Conflict(f"the change clashes with what is stored: {describe_error(exc)}")
-    return StoreError(f"the database could not be written: {describe_error(exc)}")
+    return StoreError(f"the database could not be read or written: {describe_error(exc)}")
 
 
 class Store:

@@ -107,6 +107,16 @@ def test_unknown_ids_are_not_found(store: Store, model: CompiledModel) -> None:
         services.answer(uow=store, model=model, assessment_id="nope", finding_id="loc_groin", value="yes")
     with pytest.raises(NotFound):
         services.delete_assessment(uow=store, assessment_id="nope")
+    # A long id is named, not echoed whole.
+    with pytest.raises(NotFound, match=r"^no assessment with id 'xxxxxxxxxx+'\.\.\.$") as caught:
+        services.get_summary(uow=store, assessment_id="x" * 5000)
+    assert len(str(caught.value)) < 100
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, "5"])
+def test_a_list_limit_below_one_is_refused_on_every_database(store: Store, limit: object) -> None:
+    with pytest.raises(InvalidInput, match=r"^limit must be a whole number from 1"):
+        services.list_assessments(uow=store, limit=limit)  # type: ignore[arg-type]
 
 
 def test_list_newest_first_and_delete(store: Store, model: CompiledModel) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from hipcheck import services
 from hipcheck.engine import CompiledModel
-from hipcheck.errors import InvalidInput, NotFound
+from hipcheck.errors import InvalidInput, NotFound, StoreError
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.store.unit_of_work import Store
 
@@ -59,6 +59,26 @@ def test_unreadable_stored_scores_are_scored_again_from_the_answers(store: Store
         uow.commit()
     (again,) = services.list_hagos(uow=store)
     assert again.result == record.result
+
+
+@pytest.mark.parametrize(
+    ("answers", "problem"),
+    [(5, "its answers are int, not item ids with boxes"), ({"zz": 9}, "HAGOS: unknown item id(s): zz")],
+)
+def test_a_questionnaire_that_cannot_be_scored_again_is_one_line_store_error(
+    store: Store, answers: object, problem: str
+) -> None:
+    services.submit_hagos(uow=store, responses=dict.fromkeys(ITEM_IDS, 2), day=TODAY, today=TODAY)
+    with store() as uow:
+        (row,) = uow.hagos.responses()
+        row.scores = {"written_by": "an older hipcheck"}
+        row.answers = answers  # type: ignore[assignment]
+        uow.commit()
+    with pytest.raises(StoreError) as caught:
+        services.list_hagos(uow=store)
+    assert str(caught.value) == f"the HAGOS questionnaire of 2026-03-10 cannot be read: {problem}"
+    with store() as uow:
+        assert len(uow.hagos.responses()) == 1
 
 
 def test_a_partly_answered_questionnaire_follows_the_knowledge_base_rule(store: Store) -> None:
