@@ -102,11 +102,16 @@ def parse_case(raw: object, line: int, model: CompiledModel) -> Case:
             raise _fail(line, case_id, f"unknown field 'gold.{extra_gold[0]}'", "gold")
         if "condition" not in raw_gold and "triage" not in raw_gold:
             raise _fail(line, case_id, "'gold' needs a 'condition', a 'triage' or both", "gold")
+        # Only strings can be ids: a list or an object would not even be hashable.
         condition = raw_gold.get("condition")
-        if "condition" in raw_gold and condition not in model.condition_index:
+        if "condition" in raw_gold and not (
+            isinstance(condition, str) and condition in model.condition_index
+        ):
             raise _fail(line, case_id, f"unknown gold condition id '{condition}'", "gold.condition")
         triage = raw_gold.get("triage")
-        if "triage" in raw_gold and triage not in {level.value for level in TriageLevel}:
+        if "triage" in raw_gold and not (
+            isinstance(triage, str) and triage in {level.value for level in TriageLevel}
+        ):
             raise _fail(line, case_id, f"unknown gold triage level '{triage}'", "gold.triage")
         gold = Gold(
             condition=None if condition is None else str(condition),

@@ -34,6 +34,8 @@ def line(**fields: object) -> str:
         ("[1, 2]", r"line 1: each line must be a JSON object"),
         (line(gold={"condition": "gtps", "triage": "soon"}), r"unknown gold triage level 'soon'"),
         (line(gold={"condition": "flu", "triage": "urgent"}), r"unknown gold condition id 'flu'"),
+        (line(gold={"condition": ["gtps"]}), r"unknown gold condition id '\['gtps'\]'"),
+        (line(gold={"triage": {"level": "urgent"}}), r"unknown gold triage level '\{'level': 'urgent'\}'"),
         (line(colour="red"), r"unknown field 'colour'"),
         (line(gold={}), r"'gold' needs a 'condition', a 'triage' or both"),
         (line(gold="gtps"), r"'gold' must be an object"),
