@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipcheck.errors import HipcheckError
@@ -65,8 +65,8 @@ def _field_from_loc(loc: Sequence[Any]) -> str | None:
     return ".".join(parts) or (str(loc[0]) if loc else None)
 
 
-def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
-    """A one-line message and the first offending field of a validation error."""
+def validation_message(exc: RequestValidationError | ValidationError) -> tuple[str, str | None]:
+    """A one-line message and the first offending field of a request's or a model's validation error."""
     errors = list(exc.errors())
     if not errors:
         return "the request is not valid", None

@@ -176,6 +176,19 @@ def test_plan_page_shows_exercises_with_dose(sqlite_client: TestClient) -> None:
 STRAVA_EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "strava-export"
 
 
+def test_bad_plan_options_form_is_one_plain_line_naming_the_field(sqlite_client: TestClient) -> None:
+    aid = start(sqlite_client)
+    r = sqlite_client.post(f"/assessments/{aid}/plan", data={"equipment": "rocket"})
+    assert r.status_code == 422
+    soup = soup_of(r)
+    message = soup.find(class_="error-message").get_text()
+    assert "\n" not in message and "pydantic" not in message, message
+    assert soup.find(class_="error-field").get_text() == "equipment.0"
+    r = sqlite_client.post(f"/assessments/{aid}/plan", data={"days_per_week": "9"})
+    assert r.status_code == 422
+    assert soup_of(r).find(class_="error-field").get_text() == "days_per_week"
+
+
 def test_plan_page_shows_the_numbers_of_the_imported_training_log(sqlite_client: TestClient) -> None:
     store = sqlite_client.app.state.store  # type: ignore[attr-defined]
     assert import_paths([STRAVA_EXPORT], store.session_factory).imported == 93

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -20,6 +21,7 @@ from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.report.charts import HAGOS_CHART_FROM, hagos_chart, hagos_chart_svg, hagos_legend, pain_chart
 from hipcheck.store.unit_of_work import Store
 from hipcheck.web.deps import ModelDep, StoreDep
+from hipcheck.web.errors import validation_message
 from hipcheck.web.pages.assessment import see_other
 from hipcheck.web.render import render
 
@@ -64,8 +66,9 @@ async def plan_update(request: Request, assessment_id: str, store: StoreDep, mod
     data["days_since_onset"] = _int_or_none(form, "days_since_onset", lo=0, hi=3650)
     try:
         options = PlanOptions.model_validate(data)
-    except ValueError as exc:
-        raise InvalidInput(f"plan options: {exc}", field="equipment") from None
+    except ValidationError as exc:
+        message, field = validation_message(exc)
+        raise InvalidInput(f"plan options: {message}", field=field) from None
     await run_in_threadpool(
         services.plan, uow=store, model=model, assessment_id=assessment_id, options=options
     )
