@@ -181,8 +181,6 @@ def history_command(
     as_json: JsonOption = False,
 ) -> None:
     """List saved assessments, newest first."""
-    if limit is not None and limit < 1:
-        raise InvalidInput(f"--limit must be at least 1, not {limit}", field="limit")
     with opened_store() as store:
         rows = services.list_assessments(uow=store, limit=limit)
     if as_json:

@@ -150,3 +150,11 @@ def test_case_and_resume_together_are_refused(cli: Any, dev_cases: Path) -> None
     run = cli("assess", "--case", str(dev_cases), "--resume", "abc")
     assert run.exit_code == 2 and "cannot be combined" in run.stderr
     assert cli("history", "--json").json() == []
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_history_limit_below_one_is_one_line_and_exit_2(cli: Any, limit: str) -> None:
+    run = cli("history", "--limit", limit)
+    assert run.exit_code == 2
+    assert run.stderr.strip() == f"error: limit must be a whole number from 1, not {limit}"
+    _no_traceback(run)
