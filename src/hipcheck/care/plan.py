@@ -33,6 +33,7 @@ from hipcheck.care.models import (
     PlannedExercise,
     PlanOptions,
     PlanPhase,
+    ProgressDecision,
     RedFlagWatch,
     Referral,
     ReturnToRunPlan,
@@ -536,6 +537,19 @@ def training_shoe_lines(t: TrainingNumbers) -> list[str]:
 def training_lines(t: TrainingNumbers) -> list[str]:
     """Every number from the training log, as the CLI, web page and report show them."""
     return [*training_load_lines(t), *training_shoe_lines(t)]
+
+
+def progress_where(decision: ProgressDecision) -> str:
+    """Where the next session is, as the CLI and the report say it: a rehab level and its
+    phase, or in the return-to-run phase the walk-run stage."""
+    if decision.phase == "return_to_run" and decision.stage is not None:
+        if decision.stage == 0:
+            return "walk-run not started yet"
+        return f"walk-run stage {decision.stage}"
+    if decision.phase is None:
+        # An urgent plan has no levels.
+        return f"level {decision.level}"
+    return f"level {decision.level} of {len(PHASES)} ({PHASE_LABELS[decision.phase][0]})"
 
 
 def _with_training_numbers(

@@ -28,8 +28,7 @@ from hipcheck.care.models import (
     PlanOptions,
     ProgressDecision,
 )
-from hipcheck.care.plan import PHASE_LABELS, dose_text, training_lines
-from hipcheck.care.progress import PHASES
+from hipcheck.care.plan import dose_text, progress_where, training_lines
 from hipcheck.cli.app import app
 from hipcheck.cli.assessments import NOT_A_DIAGNOSIS
 from hipcheck.cli.runtime import engine_model, opened_store, read_json_file, write_text_file
@@ -427,18 +426,6 @@ _ACTION_WORDS = {
     "see_clinician": "[bold red]See a clinician[/]",
     "retriage": "[bold red]Check again[/] (run `hipcheck assess`)",
 }
-
-
-def progress_where(decision: ProgressDecision) -> str:
-    """Where the next session is: a rehab level and its phase, or a walk-run stage."""
-    if decision.phase == "return_to_run" and decision.stage is not None:
-        if decision.stage == 0:
-            return "walk-run not started yet"
-        return f"walk-run stage {decision.stage}"
-    if decision.phase is None:
-        # An urgent plan has no levels.
-        return f"level {decision.level}"
-    return f"level {decision.level} of {len(PHASES)} ({PHASE_LABELS[decision.phase][0]})"
 
 
 def _render_progress(decision: ProgressDecision) -> None:

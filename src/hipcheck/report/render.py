@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hipcheck.care.plan import dose_text
+from hipcheck.care.plan import dose_text, progress_where
 from hipcheck.report.content import Report, percent_text
 from hipcheck.report.training_chart import unit_distance
 
@@ -49,6 +49,7 @@ def _environment() -> Environment:
     env.filters["md"] = _md_cell
     env.filters["dist"] = _distance
     env.filters["pct"] = percent_text
+    env.filters["where"] = progress_where
     return env
 
 

@@ -1,7 +1,7 @@
 """What `hipcheck plan` and `hipcheck progress` print, on the small knowledge base of conftest.py.
 
-`progress` names where the next session is from the decision itself: a rehab level and its
-phase, or, in the return-to-run phase, the walk-run stage (not a rehab level).
+Where the next session is (`progress_where`, also in the report) comes from the decision itself:
+a rehab level and its phase, or, in the return-to-run phase, the walk-run stage (not a rehab level).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import PlanOptions
-from hipcheck.care.plan import make_plan
+from hipcheck.care.plan import make_plan, progress_where
 from hipcheck.care.progress import for_plan
-from hipcheck.cli.care import plan_markdown, progress_where
+from hipcheck.cli.care import plan_markdown
 from hipcheck.knowledge.schema import Dose, KnowledgeBase
 
 GTPS_LIKELY = {"gtps": 0.7, "itbs": 0.2, "hamstring": 0.06, "fnsf": 0.04}

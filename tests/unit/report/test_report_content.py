@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.hagos import score as score_hagos
 from hipcheck.care.models import HagosResult, PlanOptions
-from hipcheck.care.plan import make_plan
+from hipcheck.care.plan import make_plan, progress_where
 from hipcheck.care.progress import for_plan
 from hipcheck.engine import CompiledModel, assess, compile_model
 from hipcheck.engine.result import Evidence
@@ -263,3 +263,20 @@ def test_the_pain_monitoring_decision_cites_its_sources() -> None:
     assert decision.sources
     ids = [s.id for s in report(plan=plan, diary=diary, progress=decision).sources]
     assert set(decision.sources) <= set(ids)
+
+
+def test_a_return_to_run_report_names_the_walk_run_stage() -> None:
+    kb = model().kb
+    plan = make_plan(kb, state(OUTER_HIP).result, PlanOptions(phase="return_to_run"))
+    assert plan.return_to_run is not None and not plan.return_to_run.needs_clearance
+    start = NOW.date() - dt.timedelta(days=8)
+    diary = [
+        DiaryEntry(day=start + dt.timedelta(days=2 * i), pain_rest=0, pain_during=1, pain_next_morning=0)
+        for i in range(4)
+    ]
+    decision = for_plan(plan, diary)
+    assert decision.stage == 3  # two good sessions a stage
+    r = report(plan=plan, diary=diary, progress=decision)
+    for text in (render_markdown(r), render_html(r)):
+        assert f"({progress_where(decision)}, was 2)" in text
+        assert "walk-run stage 3" in text
