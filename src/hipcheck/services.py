@@ -175,13 +175,13 @@ def _result_columns(result: AssessmentResult) -> ResultColumns:
 
 
 def _reassess(
-    model: CompiledModel, head: AssessmentHead, answers: list[tuple[str, Answer]]
+    model: CompiledModel, head: AssessmentHead, answers: Iterable[tuple[str, str]]
 ) -> AssessmentResult:
-    """The engine's result for `answers` (the assessment's answers after the change).
+    """The engine's result for the assessment's `answers` (finding id, value), in the order given.
 
-    It runs before the transaction's first write, so SQLite's write lock is held only briefly.
-    Storing it (`save_result`) gives the assessment a new revision: plans made from the old
-    result become stale, since a plan must never outlive the triage it was built for.
+    On a change it runs before the transaction's first write, so SQLite's write lock is held only
+    briefly. Storing it (`save_result`) gives the assessment a new revision: plans made from the
+    old result become stale, since a plan must never outlive the triage it was built for.
     """
     return _evaluate(model, _evidence(head.age, head.sex, answers))
 
@@ -206,7 +206,7 @@ def _state(
     """The value object of an assessment; `result` is the result just computed or the stored one
     (None while in progress or unreadable: it is then computed from `answers`, in order)."""
     if result is None:
-        result = _evaluate(model, _evidence(head.age, head.sex, [(a.finding_id, a.value) for a in answers]))
+        result = _reassess(model, head, [(a.finding_id, a.value) for a in answers])
     # One validation call for the whole state (pydantic-core builds the nested answer records).
     return AssessmentState.model_validate(
         {
@@ -357,8 +357,7 @@ def answer_many(
         # The hot path of the web app: plain values and prepared statements, no ORM rows.
         head = tx.assessments.head_for_update(assessment_id)
         stored = tx.assessments.answers_of(assessment_id)
-        before = [(a.finding_id, _answer_value(a.value)) for a in stored]
-        result = _reassess(model, head, before + checked)
+        result = _reassess(model, head, [*((a.finding_id, a.value) for a in stored), *checked])
         added = tx.assessments.add_step(assessment_id, stored, checked, now)
         head = tx.assessments.save_result(head, _result_columns(result), now)
         state = _state(model, head, result, stored + added)
@@ -378,7 +377,7 @@ def back(
             raise Conflict("there is no answer to undo yet", field="assessment_id")
         last_step = max(a.step for a in stored)
         kept = [a for a in stored if a.step != last_step]
-        result = _reassess(model, head, [(a.finding_id, _answer_value(a.value)) for a in kept])
+        result = _reassess(model, head, [(a.finding_id, a.value) for a in kept])
         tx.assessments.drop_step(assessment_id, last_step)
         head = tx.assessments.save_result(head, _result_columns(result), now)
         state = _state(model, head, result, kept)

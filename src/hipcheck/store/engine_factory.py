@@ -6,6 +6,7 @@ SQLite ignores foreign keys unless each connection asks for them, and `ON DELETE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,25 +37,24 @@ def _json_loads(text: str | bytes) -> Any:
 JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # A writer waits for another writer instead of failing at once with "database is locked".
-        cursor.execute("PRAGMA busy_timeout=5000")
-    finally:
-        cursor.close()
+# Every SQLite connection: foreign keys on (see above), and a writer waits for another writer
+# instead of failing at once with "database is locked".
+_SQLITE_PRAGMAS: tuple[str, ...] = ("PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000")
+# A SQLite file also gets a write-ahead log: readers (the web pages) never wait for the writer
+# (an answer being saved).
+_SQLITE_FILE_PRAGMAS = (*_SQLITE_PRAGMAS, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
 
 
-def _sqlite_file_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    _sqlite_on_connect(dbapi_connection, _record)
-    cursor = dbapi_connection.cursor()
-    try:
-        # Write-ahead log: readers (the web pages) never wait for the writer (an answer being saved).
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
+def _on_connect(pragmas: tuple[str, ...]) -> Callable[[Any, Any], None]:
+    def run(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in pragmas:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    return run
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -90,13 +90,11 @@ def create_store_engine(url: str) -> Engine:
             ) from exc
 
     path = sqlite_path(url)
-    kwargs: dict[str, Any] = {}
-    on_connect = _sqlite_on_connect
     if path is None:
         # One shared connection, or every new connection would see a fresh empty database.
-        kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        kwargs: dict[str, Any] = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        pragmas = _SQLITE_PRAGMAS
     else:
-        on_connect = _sqlite_file_on_connect
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -105,8 +103,9 @@ def create_store_engine(url: str) -> Engine:
                 field="database_url",
             ) from exc
         kwargs = {"connect_args": {"check_same_thread": False}}
+        pragmas = _SQLITE_FILE_PRAGMAS
     engine = create_engine(parsed, **kwargs, **JSON_OPTIONS)
-    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "connect", _on_connect(pragmas))
     return engine
 
 

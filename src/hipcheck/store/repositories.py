@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hipcheck.errors import NotFound
+from hipcheck.store.base import Base
 from hipcheck.store.tables import AnswerRow, AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 
 
@@ -214,14 +215,21 @@ class AssessmentRepository:
         self.session.flush()
 
 
-class PlanRepository:
+RowT = TypeVar("RowT", bound=Base)
+
+
+class _Rows(Generic[RowT]):
+    """Rows of one table added through the ORM session (flushed, so their ids are known)."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: PlanRow) -> None:
+    def add(self, row: RowT) -> None:
         self.session.add(row)
         self.session.flush()
 
+
+class PlanRepository(_Rows[PlanRow]):
     def latest(self, assessment_id: str, *, revision: int | None = None) -> PlanRow | None:
         """The newest plan of the assessment, or of one revision of it."""
         stmt = select(PlanRow).where(PlanRow.assessment_id == assessment_id)
@@ -230,14 +238,7 @@ class PlanRepository:
         return self.session.scalar(stmt.order_by(PlanRow.id.desc()).limit(1))
 
 
-class DiaryRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, row: DiaryEntryRow) -> None:
-        self.session.add(row)
-        self.session.flush()
-
+class DiaryRepository(_Rows[DiaryEntryRow]):
     def on(self, assessment_id: str, day: date) -> DiaryEntryRow | None:
         return self.session.scalar(
             select(DiaryEntryRow).where(
@@ -269,14 +270,7 @@ class DiaryRepository:
         )
 
 
-class HagosRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, row: HagosResponseRow) -> None:
-        self.session.add(row)
-        self.session.flush()
-
+class HagosRepository(_Rows[HagosResponseRow]):
     def responses(self, assessment_id: str | None = None) -> list[HagosResponseRow]:
         """Oldest first; all responses, or those of one assessment."""
         stmt = select(HagosResponseRow).order_by(HagosResponseRow.taken_on, HagosResponseRow.id)
