@@ -13,7 +13,11 @@ APT_PACKAGES := chromium postgresql poppler-utils tmux libpango-1.0-0 libpangoft
 
 venv: $(STAMP)
 
+# Debian ships venv's pip bootstrap (ensurepip) in a package of its own, python3-venv.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || test -x $(BIN)/python || { \
+	  echo "installing Debian package: python3-venv"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
@@ -31,8 +35,8 @@ run: venv
 	$(BIN)/hipcheck serve
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: venv
 	$(BIN)/mypy
