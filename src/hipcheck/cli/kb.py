@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -225,7 +224,7 @@ def _names(kb: KnowledgeBase, kind: str, ids: list[str]) -> list[str]:
 
 
 def _condition(kb: KnowledgeBase, c: Condition) -> Panel:
-    parts: list[Text | Markdown | Table] = [
+    parts: list[Text | Table] = [
         Text(c.explanation + "\n"),
         Text.assemble(("Usual urgency: ", "bold"), c.default_triage.value.replace("_", " ")),
         Text.assemble(
