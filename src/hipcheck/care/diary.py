@@ -52,6 +52,9 @@ class DiaryEntry(BaseModel):
         return max(values) if values else None
 
 
+OLDEST_DAY_YEARS = 5
+
+
 def make_entry(data: Mapping[str, Any], *, today: dt.date) -> DiaryEntry:
     """Build and validate an entry from plain values; errors name the field and the reason."""
     try:
@@ -64,10 +67,19 @@ def make_entry(data: Mapping[str, Any], *, today: dt.date) -> DiaryEntry:
 
 
 def check_entry(entry: DiaryEntry, *, today: dt.date) -> DiaryEntry:
-    """Rules that need context beyond one field: no future dates."""
+    """Rules that need context beyond one field: no future dates, none older than
+    `OLDEST_DAY_YEARS` (a typo such as year 0001 would otherwise break date arithmetic on the
+    diary, and a pain diary is about the current injury)."""
     if entry.day > today:
         raise InvalidInput(
             f"diary entry: day {entry.day.isoformat()} is in the future (today is {today.isoformat()})",
+            field="day",
+        )
+    oldest = today - dt.timedelta(days=365 * OLDEST_DAY_YEARS)
+    if entry.day < oldest:
+        raise InvalidInput(
+            f"diary entry: day {entry.day.isoformat()} is more than {OLDEST_DAY_YEARS} years ago "
+            f"(the earliest is {oldest.isoformat()})",
             field="day",
         )
     return entry
