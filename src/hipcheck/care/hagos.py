@@ -51,6 +51,10 @@ def _check(instrument: Hagos, responses: Mapping[str, int | None]) -> dict[str, 
                 field=item,
             )
         clean[item] = value
+    if all(v is None for v in clean.values()):
+        raise InvalidInput(
+            "HAGOS: no question answered; answer at least some of the questions", field="responses"
+        )
     return clean
 
 

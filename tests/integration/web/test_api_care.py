@@ -125,6 +125,7 @@ def test_hagos_questionnaire_scoring_and_history(client: TestClient, api: Any) -
     for body, field in [
         ({"responses": {"S1": 5}}, "S1"),
         ({"responses": {"Z9": 1}}, "Z9"),
+        ({"responses": {}}, "responses"),
     ]:
         r = client.post(url, json=body)
         assert r.status_code == 422, r.text

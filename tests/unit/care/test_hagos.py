@@ -117,7 +117,18 @@ def test_bad_answers_are_named(responses: dict[str, int], field: str) -> None:
     assert field in err.value.message
 
 
-@given(st.dictionaries(st.sampled_from(ITEM_IDS), st.one_of(st.none(), st.integers(0, 4))))
+def test_a_questionnaire_with_no_answer_is_refused() -> None:
+    for responses in ({}, dict.fromkeys(ITEM_IDS)):
+        with pytest.raises(InvalidInput, match="no question answered") as err:
+            score_responses(responses, day=DAY)
+        assert err.value.field == "responses"
+
+
+@given(
+    st.dictionaries(st.sampled_from(ITEM_IDS), st.one_of(st.none(), st.integers(0, 4))).filter(
+        lambda d: any(v is not None for v in d.values())
+    )
+)
 def test_scores_stay_in_range_and_worse_answers_never_raise_a_score(responses: dict[str, int | None]) -> None:
     r = score_responses(responses, day=DAY)
     for s in r.subscales:

@@ -193,8 +193,6 @@ async def hagos_submit(request: Request, assessment_id: str, store: StoreDep) ->
     form = await request.form()
     instrument = load_hagos()
     responses = {item.id: _int_or_none(form, item.id, lo=0, hi=4) for item in instrument.items}
-    if all(v is None for v in responses.values()):
-        raise InvalidInput("answer at least some of the questions", field="responses")
     await run_in_threadpool(
         services.submit_hagos,
         uow=store,
