@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,7 +35,7 @@ from hipcheck.training.import_service import activity_from_row
 from hipcheck.training.metrics import plan_numbers, shoe_status
 
 AssessmentStatus = Literal["in_progress", "complete"]
-ANSWER_VALUES: tuple[Answer, ...] = ("yes", "no", "unknown")
+ANSWER_VALUES: tuple[Answer, ...] = get_args(Answer)
 
 
 class Frozen(BaseModel):

@@ -86,9 +86,6 @@ class UnitOfWork:
             raise _translate(exc) from exc
         self._committed = True
 
-    def rollback(self) -> None:
-        self.session.rollback()
-
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
