@@ -343,12 +343,93 @@ class RunStage(Strict):
     note: str | None = None
 
 
+class PainLimits(Strict):
+    """Thresholds (0-10 pain scale) of one use of the pain-monitoring model, applied by care.progress."""
+
+    safe_pain: int = Field(ge=0, le=10, description="a rise that stays at or below this is no setback")
+    too_high: int = Field(ge=0, le=10, description="pain with activity above this -> step back")
+    sessions_to_advance: int = Field(ge=1, le=10, description="good sessions at a level before moving on")
+    step_back_levels: int = Field(ge=1, le=4, description="levels dropped when pain rose or morning worse")
+    too_high_step_back_levels: int = Field(ge=1, le=4, description="levels dropped when pain passed too_high")
+    refer_after_step_backs: int | None = Field(
+        default=None, ge=1, le=10, description="step-backs in a row -> see a clinician (null: never)"
+    )
+
+    @model_validator(mode="after")
+    def _safe_below_too_high(self) -> PainLimits:
+        if self.safe_pain > self.too_high:
+            raise ValueError(f"safe_pain {self.safe_pain} is above too_high {self.too_high}")
+        return self
+
+
+class RehabPainLimits(PainLimits):
+    """The rehab phases' limits; walk-run takes its limit to move on from max_pain_to_advance by group."""
+
+    max_pain_to_advance: int = Field(ge=0, le=10)
+    bone_max_pain_to_advance: int = Field(ge=0, le=10, description="after a bone stress injury")
+
+    @model_validator(mode="after")
+    def _advance_below_too_high(self) -> RehabPainLimits:
+        if max(self.max_pain_to_advance, self.bone_max_pain_to_advance) > self.too_high:
+            raise ValueError(f"a limit to move on is above too_high {self.too_high}")
+        return self
+
+
+class PainMonitoring(Sourced):
+    """The pain-monitoring model's numbers (return_to_run.yaml `pain_monitoring`)."""
+
+    note: str = Field(min_length=1)
+    rehab: RehabPainLimits
+    walk_run: PainLimits
+    meaningful_change_points: int = Field(ge=1, le=10, description="a rise of this many points is meaningful")
+    meaningful_change_fraction: float = Field(gt=0, le=1, description="... or this share (and 1 point)")
+    trend_days: int = Field(ge=4, le=56, description="window compared half against half for a creeping trend")
+    trend_min_span_days: int = Field(ge=2, le=56, description="entries must span this many days")
+
+    @model_validator(mode="after")
+    def _window(self) -> PainMonitoring:
+        if self.trend_days % 2:
+            raise ValueError(f"trend_days {self.trend_days} must be even (two equal halves)")
+        if self.trend_min_span_days >= self.trend_days:
+            raise ValueError(f"trend_min_span_days {self.trend_min_span_days} must be below trend_days")
+        return self
+
+
+class PhaseTiming(Sourced):
+    """When the rehab phases change by time since onset (return_to_run.yaml `phases`)."""
+
+    note: str = Field(min_length=1)
+    calm_down_hours: int = Field(ge=1, le=168, description="calm-down phase: the first this many hours")
+    restore_until_day: int = Field(ge=1, le=90, description="restore phase: up to this day since onset")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PhaseTiming:
+        if self.calm_down_hours > self.restore_until_day * 24:
+            raise ValueError("calm_down_hours must end before restore_until_day")
+        return self
+
+
 class ReturnToRun(Sourced):
+    """return_to_run.yaml. The shipped file has `pain_monitoring` and `phases` (a test checks);
+    hand-built knowledge bases may leave them out, and care then says what is missing."""
+
     id: Id
     stages: list[RunStage] = Field(min_length=1)
     entry_criteria: dict[str, list[str]] = Field(description="return_to_run_group -> criteria")
     rules: list[str] = Field(min_length=1)
     max_pain_to_advance: dict[str, int] = Field(description="group -> max pain 0-10 to go on")
+    pain_monitoring: PainMonitoring | None = None
+    phases: PhaseTiming | None = None
+
+    @model_validator(mode="after")
+    def _sections_cite_file_sources(self) -> ReturnToRun:
+        # knowledge.load checks the file's `sources` against sources.yaml; requiring each
+        # section's sources among them extends that check to the sections.
+        for name, section in (("pain_monitoring", self.pain_monitoring), ("phases", self.phases)):
+            missing = [s for s in section.sources if s not in self.sources] if section else []
+            if missing:
+                raise ValueError(f"{name}.sources {missing} must also be listed in the file's sources")
+        return self
 
 
 class SeedConcept(Strict):
