@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hipcheck.errors import ImportFileError
+from hipcheck.knowledge.training_data import load_training_rules
 from hipcheck.store.activities import ActivityRepository, ActivityRow
 from hipcheck.training.activity import Activity
 from hipcheck.training.importers import Source, discover, parse_source
@@ -174,7 +175,8 @@ def training_summary(
         repo = ActivityRepository(session)
         activities = [activity_from_row(r) for r in repo.list_activities(since=since)]
         shoes = [ShoeMileage(t.shoe, t.distance_m, t.runs, t.last_run.date()) for t in repo.shoes()]
+    rules = load_training_rules()
     return (
-        summarize(activities, today=today, weeks=weeks, units=units, shoes=shoes),
-        propose_answers(activities, today=today, units=units, shoes=shoes),
+        summarize(activities, today=today, weeks=weeks, units=units, shoes=shoes, rules=rules),
+        propose_answers(activities, today=today, units=units, shoes=shoes, rules=rules),
     )

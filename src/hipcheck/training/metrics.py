@@ -11,9 +11,13 @@ local days when the file said its UTC offset, else UTC days. Weeks are ISO weeks
     seeded with the mean daily load of the first 28 days. Not comparable with the
     ``1−e^(−1/N)`` convention of GoldenCheetah at the same N.
   Both need 28 days of history and a non-zero chronic load, else ``None``.
+Every threshold with clinical meaning and every sentence of advice a runner reads comes from
+the knowledge base (knowledge/data/training.yaml, with its sources) as a ``TrainingRules``
+passed in by the caller; the numbers quoted below are that file's values today.
+
 - Single-run spike (Frandsen et al., BJSM 2025;59:1203; source ``s62``): a run more than 10 % longer than the
-  longest run of the previous 30 days; bands >10 %, >30 %, >100 %. In that study spikes, not
-  ACWR or week-to-week change, went with overuse injury, so spikes lead the evidence shown.
+  longest run of the previous 30 days. In that study spikes, not ACWR or week-to-week change,
+  went with overuse injury, so spikes lead the evidence shown.
 - Weekly rise (Nielsen et al., JOSPT 2014;44:739; ``s63``: more than 30 % over two weeks went
   with "distance" injuries): proposed as evidence when the mean of the last three weeks is more
   than 30 % and 5 km above the three before, so one shifted rest day does not count.
@@ -35,17 +39,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from hipcheck.training.activity import Activity
 
+if TYPE_CHECKING:  # the model only; reading training.yaml is the caller's job
+    from hipcheck.knowledge.training_data import Threshold, TrainingRules
+
 KM_PER_MILE = 1.609344
-SHOE_CHECK_M = 300 * KM_PER_MILE * 1000
-SHOE_REPLACE_M = 500 * KM_PER_MILE * 1000
-SPIKE_BANDS = (1.00, 0.30, 0.10)
 Units = Literal["km", "mi"]
 
 NOT_MEASURED = (
@@ -177,18 +181,25 @@ class Spike:
     previous_longest_day: date
     increase: float  # 0.25 = 25 % longer
 
-    @property
-    def band(self) -> str:
-        for edge in SPIKE_BANDS:
-            if self.increase > edge:
-                return f">{round(edge * 100)} %"
-        return "≤10 %"
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.0f}"
 
 
-def run_spikes(
-    activities: Sequence[Activity], *, threshold: float = 0.10, window_days: int = 30
-) -> list[Spike]:
-    """Runs more than ``threshold`` longer than the longest run of the previous ``window_days`` days."""
+def spike_band(spike: Spike, *, rules: TrainingRules) -> str:
+    """The band of the rules (``>30 %``) the spike's increase falls in; ``≤10 %`` below them all."""
+    edges = sorted(rules.spike.bands.values, reverse=True)
+    for edge in edges:
+        if spike.increase > edge:
+            return f">{_pct(edge)} %"
+    return f"≤{_pct(edges[-1])} %"
+
+
+def run_spikes(activities: Sequence[Activity], *, rules: TrainingRules) -> list[Spike]:
+    """Runs more than the rules' spike threshold longer than the longest run of the previous
+    ``window_days`` days."""
+    threshold = rules.spike.threshold.value
+    window_days = int(rules.spike.window_days.value)
     runs = sorted((a for a in activities if a.is_run and a.distance_m > 0), key=lambda a: a.start_time)
     out: list[Spike] = []
     # The runs of the window, longest first and then oldest first (a monotonic queue): the head is
@@ -201,7 +212,7 @@ def run_spikes(
         if window:
             longest = window[0]
             increase = run.distance_m / longest.distance_m - 1.0
-            if increase > threshold + 1e-9:  # "more than 10 %": exactly 10 % in floating point is not
+            if increase > threshold + 1e-9:  # "more than": exactly the threshold in floating point is not
                 out.append(
                     Spike(local_day(run), run.distance_m, longest.distance_m, local_day(longest), increase)
                 )
@@ -258,33 +269,50 @@ def shoe_mileage(activities: Sequence[Activity]) -> list[ShoeMileage]:
     ]
 
 
-def grade_shoes(mileage: Sequence[ShoeMileage], *, units: Units = "km") -> list[ShoeStatus]:
-    """Each shoe's mileage with a prompt at 300 and 500 miles."""
+def miles_m(threshold: Threshold) -> float:
+    """A threshold given in miles, in metres."""
+    return threshold.value * KM_PER_MILE * 1000
+
+
+def _miles(threshold: Threshold) -> str:
+    return f"{threshold.value:g}"
+
+
+def grade_shoes(
+    mileage: Sequence[ShoeMileage], *, rules: TrainingRules, units: Units = "km"
+) -> list[ShoeStatus]:
+    """Each shoe's mileage with a prompt to look at it at the rules' check and replace mileages."""
+    check, replace = rules.shoes.check_miles, rules.shoes.replace_miles
     out: list[ShoeStatus] = []
     for m in mileage:
         level: Literal["ok", "check", "replace"] = "ok"
         prompt = None
         logged = distance_text(m.distance_m, units)
-        if m.distance_m >= SHOE_REPLACE_M:
+        if m.distance_m >= miles_m(replace):
             level = "replace"
-            prompt = (
-                f"'{m.shoe}' has {logged} logged, past 500 miles ({distance_text(SHOE_REPLACE_M, 'km')}): "
-                "look at the midsole and tread, and replace the pair if it is worn or no longer "
-                "comfortable (the mileage is a prompt, not a rule)"
+            prompt = rules.texts.shoe_replace.format(
+                shoe=m.shoe,
+                logged=logged,
+                replace_miles=_miles(replace),
+                replace_km=distance_text(miles_m(replace), "km"),
             )
-        elif m.distance_m >= SHOE_CHECK_M:
+        elif m.distance_m >= miles_m(check):
             level = "check"
-            prompt = (
-                f"'{m.shoe}' has {logged} logged, past 300 miles ({distance_text(SHOE_CHECK_M, 'km')}): "
-                "a prompt to check the midsole and tread for wear"
+            prompt = rules.texts.shoe_check.format(
+                shoe=m.shoe,
+                logged=logged,
+                check_miles=_miles(check),
+                check_km=distance_text(miles_m(check), "km"),
             )
         out.append(ShoeStatus(m.shoe, m.distance_m, m.runs, m.last_day, level, prompt))
     return out
 
 
-def shoe_status(activities: Sequence[Activity], *, units: Units = "km") -> list[ShoeStatus]:
-    """Distance per named shoe (runs only), most worn first, with a prompt at 300 and 500 miles."""
-    return grade_shoes(shoe_mileage(activities), units=units)
+def shoe_status(
+    activities: Sequence[Activity], *, rules: TrainingRules | None = None, units: Units = "km"
+) -> list[ShoeStatus]:
+    """Distance per named shoe (runs only), most worn first, with the rules' prompts."""
+    return grade_shoes(shoe_mileage(activities), rules=_given(rules), units=units)
 
 
 # ------------------------------------------------------------------ cadence
@@ -306,7 +334,7 @@ class CadenceTrend:
     hint: str | None
 
 
-def cadence_trend(activities: Sequence[Activity]) -> CadenceTrend:
+def cadence_trend(activities: Sequence[Activity], *, rules: TrainingRules) -> CadenceTrend:
     """Cadence of easy runs (the slower half by average speed) over time, and a hint."""
     runs = [
         a
@@ -333,10 +361,13 @@ def cadence_trend(activities: Sequence[Activity]) -> CadenceTrend:
         days = np.array([(p.day - points[0].day).days for p in points], dtype=np.float64)
         if days[-1] > 0:
             slope = float(np.polyfit(days, [p.spm for p in points], 1)[0] * 30.0)
-    low, high = median * 1.05, median * 1.10
-    hint = (
-        f"your easy-run cadence is about {median:.0f} steps/min; taking 5–10 % more, shorter steps "
-        f"({low:.0f}–{high:.0f} steps/min) at the same pace lowers the load on the hip and knee"
+    up_low, up_high = rules.cadence.increase_low.value, rules.cadence.increase_high.value
+    hint = rules.texts.cadence_hint.format(
+        median=f"{median:.0f}",
+        low_pct=_pct(up_low),
+        high_pct=_pct(up_high),
+        low=f"{median * (1 + up_low):.0f}",
+        high=f"{median * (1 + up_high):.0f}",
     )
     return CadenceTrend(points, median, slope, hint)
 
@@ -354,16 +385,24 @@ class PlanNumbers:
     shoe_to_retire: str | None
 
 
-def plan_numbers(activities: Sequence[Activity], *, until: date, weeks: int = 4) -> PlanNumbers:
+def plan_numbers(
+    activities: Sequence[Activity], *, until: date, rules: TrainingRules | None = None, weeks: int = 4
+) -> PlanNumbers:
     """The runner's usual load in the ``weeks`` full ISO weeks before the week of ``until``
-    (e.g. the day the pain started), and the most worn shoe past 500 miles that is still in use."""
+    (e.g. the day the pain started), and the most worn shoe past the rules' replace mileage that
+    is still in use."""
     runs = [a for a in activities if a.is_run and local_day(a) < week_start(until)]
     totals = weekly_totals(runs, today=week_start(until) - timedelta(days=1), weeks=weeks)
     usual = sum(w.distance_m for w in totals) / weeks if runs and totals else None
     longest = max((w.longest_m for w in totals), default=0.0)
     in_use = {a.shoe for a in activities if a.is_run and a.shoe and local_day(a) > until - timedelta(days=60)}
     retire = next(
-        (s.shoe for s in shoe_status(activities) if s.level == "replace" and s.shoe in in_use), None
+        (
+            s.shoe
+            for s in shoe_status(activities, rules=_given(rules))
+            if s.level == "replace" and s.shoe in in_use
+        ),
+        None,
     )
     return PlanNumbers(usual if usual else None, longest or None, weeks, retire)
 
@@ -395,11 +434,13 @@ def summarize(
     weeks: int = 12,
     units: Units = "km",
     shoes: Sequence[ShoeMileage] | None = None,
+    rules: TrainingRules | None = None,
 ) -> TrainingSummary:
     """Everything `hipcheck training summary` shows, computed from ``activities`` as of ``today``.
 
     ``shoes`` is each shoe's lifetime mileage when ``activities`` holds only recent runs
     (default: counted from ``activities``)."""
+    rules = _given(rules)
     runs = [a for a in activities if a.is_run]
     totals = weekly_totals(runs, today=today, weeks=weeks)
     first_day = min((local_day(a) for a in runs), default=today)
@@ -415,9 +456,9 @@ def summarize(
         acwr_ewma=acwr_ewma(daily),
         monotony=monotony,
         strain_m=strain,
-        spikes=[s for s in run_spikes(runs) if shown_from <= s.day <= today],
-        shoes=grade_shoes(shoe_mileage(runs) if shoes is None else shoes, units=units),
-        cadence=cadence_trend([a for a in runs if local_day(a) >= shown_from]),
+        spikes=[s for s in run_spikes(runs, rules=rules) if shown_from <= s.day <= today],
+        shoes=grade_shoes(shoe_mileage(runs) if shoes is None else shoes, rules=rules, units=units),
+        cadence=cadence_trend([a for a in runs if local_day(a) >= shown_from], rules=rules),
         runs=sum(w.runs for w in totals),
     )
 
@@ -439,37 +480,50 @@ def propose_answers(
     activities: Sequence[Activity],
     *,
     today: date,
+    rules: TrainingRules,
     units: Units = "km",
-    lookback_weeks: int = 6,
     shoes: Sequence[ShoeMileage] | None = None,
 ) -> list[ProposedAnswer]:
     """Proposed ``training_increase`` / ``worn_shoes`` answers when the history can tell; else none.
 
     ``shoes`` as for :func:`summarize`."""
+    texts, rise = rules.texts, rules.weekly_rise
+    lookback_weeks = int(rise.lookback_weeks.value)
     runs = [a for a in activities if a.is_run and local_day(a) <= today]
     out: list[ProposedAnswer] = []
     since = today - timedelta(weeks=lookback_weeks)
     recent = [a for a in runs if local_day(a) > since]
     if recent:
         evidence: list[str] = []
-        for spike in run_spikes(runs):
+        for spike in run_spikes(runs, rules=rules):
             if spike.day > since:
                 evidence.append(
-                    f"your longest run rose from {distance_text(spike.previous_longest_m, units)} to "
-                    f"{distance_text(spike.distance_m, units)} on {_day_text(spike.day)} "
-                    f"({spike.increase * 100:.0f} % longer than any run in the 30 days before)"
+                    texts.spike_evidence.format(
+                        before=distance_text(spike.previous_longest_m, units),
+                        after=distance_text(spike.distance_m, units),
+                        day=_day_text(spike.day),
+                        increase_pct=_pct(spike.increase),
+                        window_days=f"{rules.spike.window_days.value:g}",
+                    )
                 )
         # Week-to-week ratios swing with where the rest days fall; compare two three-week blocks instead.
         half = max(1, lookback_weeks // 2)
         weeks = weekly_totals(runs, today=today, weeks=2 * half)
         before = sum(w.distance_m for w in weeks[:half]) / half
         after = sum(w.distance_m for w in weeks[half:]) / half
-        if before > 0 and after / before - 1.0 > 0.30 and after - before > 5000:
+        if (
+            before > 0
+            and after / before - 1.0 > rise.threshold.value
+            and after - before > rise.min_rise_m.value
+        ):
             evidence.append(
-                f"your weekly distance rose from about {distance_text(before, units)} to "
-                f"{distance_text(after, units)} (average of the {half} weeks before "
-                f"{_day_text(weeks[half].week_start)} against the {half} weeks since, "
-                f"+{(after / before - 1.0) * 100:.0f} %)"
+                texts.weekly_rise_evidence.format(
+                    before=distance_text(before, units),
+                    after=distance_text(after, units),
+                    half=half,
+                    day=_day_text(weeks[half].week_start),
+                    increase_pct=_pct(after / before - 1.0),
+                )
             )
         history_days = (today - min(local_day(a) for a in runs)).days
         if evidence:
@@ -481,16 +535,18 @@ def propose_answers(
                     "training_increase",
                     "no",
                     [
-                        f"in the last {lookback_weeks} weeks no run was more than 10 % longer than "
-                        f"your longest of the month before, and weekly distance did not rise by more "
-                        f"than 30 % "
-                        f"(longest recent run {distance_text(longest, units)})"
+                        texts.no_increase.format(
+                            weeks=lookback_weeks,
+                            spike_pct=_pct(rules.spike.threshold.value),
+                            rise_pct=_pct(rise.threshold.value),
+                            longest=distance_text(longest, units),
+                        )
                     ],
                 )
             )
     recent_shoes = {a.shoe for a in runs if a.shoe and local_day(a) > today - timedelta(days=30)}
     mileage = shoe_mileage(runs) if shoes is None else shoes
-    statuses = [s for s in grade_shoes(mileage, units=units) if s.shoe in recent_shoes]
+    statuses = [s for s in grade_shoes(mileage, rules=rules, units=units) if s.shoe in recent_shoes]
     if statuses:
         worn = [s for s in statuses if s.level != "ok"]
         if worn:
@@ -501,10 +557,23 @@ def propose_answers(
                     "worn_shoes",
                     "no",
                     [
-                        f"'{s.shoe}' has {distance_text(s.distance_m, units)} logged, under 300 miles; "
-                        "mileage says nothing about a visibly worn sole, so check it too"
+                        texts.shoe_ok.format(
+                            shoe=s.shoe,
+                            logged=distance_text(s.distance_m, units),
+                            check_miles=_miles(rules.shoes.check_miles),
+                        )
                         for s in statuses
                     ],
                 )
             )
     return out
+
+
+def _given(rules: TrainingRules | None) -> TrainingRules:
+    """Until services.py passes its rules (another change), a missing ``rules`` means the packaged
+    ones; every caller in this package passes them."""
+    if rules is not None:
+        return rules
+    from hipcheck.knowledge.training_data import load_training_rules
+
+    return load_training_rules()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from hipcheck.knowledge.training_data import load_training_rules
 from hipcheck.report.training_chart import render_chart, text_bars
 from hipcheck.training.activity import Activity
 from hipcheck.training.metrics import summarize
@@ -21,7 +22,7 @@ def _runs() -> list[Activity]:
 
 
 def test_png_and_svg_are_written() -> None:
-    summary = summarize(_runs(), today=TODAY, weeks=6)
+    summary = summarize(_runs(), today=TODAY, weeks=6, rules=load_training_rules())
     assert render_chart(summary, "png")[:8] == b"\x89PNG\r\n\x1a\n"
     svg = render_chart(summary, "svg").decode()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
@@ -29,7 +30,7 @@ def test_png_and_svg_are_written() -> None:
 
 
 def test_text_bars_follow_the_weekly_distance_and_mark_the_spike_week() -> None:
-    summary = summarize(_runs(), today=TODAY, weeks=6)
+    summary = summarize(_runs(), today=TODAY, weeks=6, rules=load_training_rules())
     rows = text_bars(summary, width=20)
     assert len(rows) == 6
     values = [value for _, _, value in rows]

@@ -9,25 +9,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hipcheck.knowledge.training_data import load_training_rules
 from hipcheck.training.activity import Activity
 from hipcheck.training.metrics import (
-    SHOE_CHECK_M,
-    SHOE_REPLACE_M,
     acwr_ewma,
     acwr_rolling,
     cadence_trend,
     daily_loads,
     ewma,
+    miles_m,
     monotony_strain,
     plan_numbers,
     propose_answers,
     run_spikes,
     shoe_status,
+    spike_band,
     summarize,
     weekly_totals,
 )
 
 DAY0 = date(2024, 9, 2)  # a Monday
+RULES = load_training_rules()
 
 
 def run(
@@ -76,35 +78,35 @@ def test_monotony_is_mean_over_population_sd_and_strain_scales_the_week() -> Non
 
 def test_single_run_spike_is_against_the_longest_of_the_previous_30_days() -> None:
     runs = [run(DAY0, 14), run(DAY0 + timedelta(days=3), 8), run(DAY0 + timedelta(days=10), 21)]
-    (spike,) = run_spikes(runs)
+    (spike,) = run_spikes(runs, rules=RULES)
     assert spike.previous_longest_m == 14000 and spike.distance_m == 21000
     assert spike.increase == pytest.approx(0.5)
-    assert spike.band == ">30 %"
+    assert spike_band(spike, rules=RULES) == ">30 %"
     # 45 days later the 14 km run is out of the window, but the 21 km one is in it
-    assert run_spikes([*runs, run(DAY0 + timedelta(days=40), 22)]) == [spike]
+    assert run_spikes([*runs, run(DAY0 + timedelta(days=40), 22)], rules=RULES) == [spike]
 
 
 def test_a_run_ten_percent_longer_is_not_a_spike_but_eleven_is() -> None:
-    assert run_spikes([run(DAY0, 10), run(DAY0 + timedelta(days=1), 11)]) == []
-    assert len(run_spikes([run(DAY0, 10), run(DAY0 + timedelta(days=1), 11.2)])) == 1
+    assert run_spikes([run(DAY0, 10), run(DAY0 + timedelta(days=1), 11)], rules=RULES) == []
+    assert len(run_spikes([run(DAY0, 10), run(DAY0 + timedelta(days=1), 11.2)], rules=RULES)) == 1
 
 
 def test_shoe_prompts_at_300_and_500_miles_in_the_runners_units() -> None:
     runs = [run(DAY0 + timedelta(days=i), 10, shoe="Old") for i in range(85)]  # 850 km
     runs += [run(DAY0 + timedelta(days=i), 10, shoe="Mid") for i in range(50)]  # 500 km
     runs += [run(DAY0, 10, shoe="New")]
-    old, mid, new = shoe_status(runs, units="mi")
+    old, mid, new = shoe_status(runs, units="mi", rules=RULES)
     assert old.level == "replace" and "528 mi" in (old.prompt or "")
     assert mid.level == "check" and "311 mi" in (mid.prompt or "")
     assert new.level == "ok" and new.prompt is None
-    assert round(SHOE_CHECK_M) == 482_803
-    assert round(SHOE_REPLACE_M) == 804_672
+    assert round(miles_m(RULES.shoes.check_miles)) == 482_803
+    assert round(miles_m(RULES.shoes.replace_miles)) == 804_672
 
 
 def test_cadence_trend_uses_easy_runs_and_suggests_five_to_ten_percent_more() -> None:
     runs = [run(DAY0 + timedelta(days=i * 7), 10, spm=160 + i, minutes=60) for i in range(4)]
     runs += [run(DAY0 + timedelta(days=i * 7 + 1), 10, spm=185, minutes=40) for i in range(4)]  # fast runs
-    trend = cadence_trend(runs)
+    trend = cadence_trend(runs, rules=RULES)
     assert [p.spm for p in trend.points] == [160, 161, 162, 163]
     assert trend.change_spm_per_month == pytest.approx(30 / 7)
     assert trend.hint is not None and "170–178 steps/min" in trend.hint
@@ -113,7 +115,9 @@ def test_cadence_trend_uses_easy_runs_and_suggests_five_to_ten_percent_more() ->
 def test_proposes_training_increase_with_evidence_naming_the_runs() -> None:
     runs = [run(date(2024, 10, d), 14) for d in (6, 13, 20, 27)] + [run(date(2024, 11, 3), 21)]
     (proposal,) = [
-        p for p in propose_answers(runs, today=date(2024, 11, 5)) if p.finding_id == "training_increase"
+        p
+        for p in propose_answers(runs, today=date(2024, 11, 5), rules=RULES)
+        if p.finding_id == "training_increase"
     ]
     assert proposal.answer == "yes"
     assert proposal.evidence[0].startswith("your longest run rose from 14 km to 21 km on 3 Nov")
@@ -122,10 +126,14 @@ def test_proposes_training_increase_with_evidence_naming_the_runs() -> None:
 def test_proposes_no_increase_only_with_six_weeks_of_steady_history() -> None:
     steady = [run(DAY0 + timedelta(days=d), 8) for d in range(0, 70, 2)]
     today = DAY0 + timedelta(days=70)
-    (proposal,) = [p for p in propose_answers(steady, today=today) if p.finding_id == "training_increase"]
+    (proposal,) = [
+        p for p in propose_answers(steady, today=today, rules=RULES) if p.finding_id == "training_increase"
+    ]
     assert proposal.answer == "no"
     short = [run(today - timedelta(days=d), 8) for d in range(0, 10, 2)]
-    assert [p for p in propose_answers(short, today=today) if p.finding_id == "training_increase"] == []
+    assert [
+        p for p in propose_answers(short, today=today, rules=RULES) if p.finding_id == "training_increase"
+    ] == []
 
 
 def test_a_sustained_rise_in_weekly_distance_is_evidence_too() -> None:
@@ -133,7 +141,7 @@ def test_a_sustained_rise_in_weekly_distance_is_evidence_too() -> None:
     runs += [run(DAY0 + timedelta(days=d), 10) for d in range(21, 42, 2)]
     (proposal,) = [
         p
-        for p in propose_answers(runs, today=DAY0 + timedelta(days=41))
+        for p in propose_answers(runs, today=DAY0 + timedelta(days=41), rules=RULES)
         if p.finding_id == "training_increase"
     ]
     assert proposal.answer == "yes"
@@ -143,13 +151,15 @@ def test_a_sustained_rise_in_weekly_distance_is_evidence_too() -> None:
 def test_proposes_worn_shoes_from_the_shoe_in_use() -> None:
     runs = [run(DAY0 + timedelta(days=i), 10, shoe="Clifton") for i in range(60)]  # 600 km
     today = DAY0 + timedelta(days=60)
-    (shoes,) = [p for p in propose_answers(runs, today=today) if p.finding_id == "worn_shoes"]
+    (shoes,) = [p for p in propose_answers(runs, today=today, rules=RULES) if p.finding_id == "worn_shoes"]
     assert shoes.answer == "yes" and "'Clifton' has 600 km" in shoes.evidence[0]
-    assert [p for p in propose_answers([run(DAY0, 5)], today=today) if p.finding_id == "worn_shoes"] == []
+    assert [
+        p for p in propose_answers([run(DAY0, 5)], today=today, rules=RULES) if p.finding_id == "worn_shoes"
+    ] == []
 
 
 def test_summary_lists_what_cannot_be_measured() -> None:
-    summary = summarize([run(DAY0, 5)], today=DAY0, weeks=4)
+    summary = summarize([run(DAY0, 5)], today=DAY0, weeks=4, rules=RULES)
     assert any("camber" in text for text in summary.not_measured)
     assert any("surface" in text for text in summary.not_measured)
     assert summary.runs == 1
@@ -213,13 +223,13 @@ def test_plan_numbers_give_the_usual_weekly_volume_before_the_pain_and_the_shoe_
     runs = [run(DAY0 + timedelta(weeks=w, days=d), 10, shoe="Old") for w in range(10) for d in (0, 3)]
     runs += [run(DAY0 + timedelta(weeks=w, days=5), 21, shoe="Old") for w in range(6, 10)]
     runs += [run(pain_started, 30, shoe="Old")]  # the week of the pain does not count
-    numbers = plan_numbers(runs, until=pain_started)
+    numbers = plan_numbers(runs, until=pain_started, rules=RULES)
     assert numbers.usual_weekly_m == 41_000
     assert numbers.usual_long_run_m == 21_000
     assert numbers.shoe_to_retire is None  # 10 x 20 km + 4 x 21 km + 30 km = 314 km: not yet
     older = [run(DAY0 - timedelta(days=300 - d), 10, shoe="Old") for d in range(60)]  # +600 km
-    assert plan_numbers([*older, *runs], until=pain_started).shoe_to_retire == "Old"
-    assert plan_numbers(runs, until=pain_started).usual_weekly_m == 41_000
+    assert plan_numbers([*older, *runs], until=pain_started, rules=RULES).shoe_to_retire == "Old"
+    assert plan_numbers(runs, until=pain_started, rules=RULES).usual_weekly_m == 41_000
 
 
 @settings(max_examples=80)
@@ -239,5 +249,5 @@ def test_spikes_match_the_definition_run_by_run(history: list[tuple[int, int, fl
             longest = max(before, key=lambda p: p.distance_m)  # the first of equally long runs
             if r.distance_m / longest.distance_m - 1.0 > 0.10 + 1e-9:  # "more than 10 %"
                 expected.append((r.start_time.date(), r.distance_m, longest.start_time.date()))
-    got = [(s.day, s.distance_m, s.previous_longest_day) for s in run_spikes(runs)]
+    got = [(s.day, s.distance_m, s.previous_longest_day) for s in run_spikes(runs, rules=RULES)]
     assert got == expected
