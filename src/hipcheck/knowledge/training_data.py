@@ -116,6 +116,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "shoe_replace": frozenset({"shoe", "logged", "replace_miles", "replace_km"}),
     "shoe_ok": frozenset({"shoe", "logged", "check_miles"}),
     "cadence_hint": frozenset({"median", "low_pct", "high_pct", "low", "high"}),
+    "spike_definition": frozenset({"spike_pct", "window_days"}),
     "spike_evidence": frozenset({"before", "after", "day", "increase_pct", "window_days"}),
     "weekly_rise_evidence": frozenset({"before", "after", "half", "day", "increase_pct"}),
     "no_increase": frozenset({"weeks", "spike_pct", "rise_pct", "longest"}),
@@ -129,6 +130,7 @@ class Texts(_Strict):
     shoe_replace: str
     shoe_ok: str
     cadence_hint: str
+    spike_definition: str
     spike_evidence: str
     weekly_rise_evidence: str
     no_increase: str

@@ -195,6 +195,13 @@ def spike_band(spike: Spike, *, rules: TrainingRules) -> str:
     return f"≤{_pct(edges[-1])} %"
 
 
+def spike_definition(rules: TrainingRules) -> str:
+    """What counts as a single-run spike, in the rules' words (for legends)."""
+    return rules.texts.spike_definition.format(
+        spike_pct=_pct(rules.spike.threshold.value), window_days=f"{rules.spike.window_days.value:g}"
+    )
+
+
 def run_spikes(activities: Sequence[Activity], *, rules: TrainingRules) -> list[Spike]:
     """Runs more than the rules' spike threshold longer than the longest run of the previous
     ``window_days`` days."""

@@ -52,6 +52,9 @@ def test_summary_prints_a_chart_and_writes_png_and_svg(
     assert "Weekly running distance" in result.stdout
     assert "█" in result.stdout
     assert "Not measured" in result.stdout and "camber" in result.stdout
+    # the spike legend is training.yaml's definition with its numbers (one line at any width)
+    legend = " ".join(result.stdout.split())
+    assert "! = a week with a run >10 % longer than the longest of the 30 days before" in legend
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert cli("training", "summary", "--weeks", "520", "--chart", str(svg)).exit_code == 0
     assert "<svg" in svg.read_text()

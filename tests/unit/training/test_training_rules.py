@@ -13,7 +13,14 @@ from hipcheck.errors import KnowledgeBaseError
 from hipcheck.knowledge.load import default_root
 from hipcheck.knowledge.training_data import Threshold, TrainingRules, load_training_rules
 from hipcheck.training.activity import Activity
-from hipcheck.training.metrics import cadence_trend, grade_shoes, propose_answers, run_spikes, shoe_mileage
+from hipcheck.training.metrics import (
+    cadence_trend,
+    grade_shoes,
+    propose_answers,
+    run_spikes,
+    shoe_mileage,
+    spike_definition,
+)
 
 DATA = Path(str(default_root()))
 RULES = load_training_rules()
@@ -122,6 +129,12 @@ def test_a_higher_spike_threshold_drops_a_spike() -> None:
     assert len(run_spikes(runs, rules=RULES)) == 1
     stricter = _with(RULES, "spike", threshold=Threshold(value=0.6, sources=("s62",)))
     assert run_spikes(runs, rules=stricter) == []
+
+
+def test_the_spike_legend_quotes_the_rules() -> None:
+    assert spike_definition(RULES) == "a run >10 % longer than the longest of the 30 days before"
+    shorter = _with(RULES, "spike", window_days=Threshold(value=21, sources=("s62",)))
+    assert spike_definition(shorter) == "a run >10 % longer than the longest of the 21 days before"
 
 
 def test_the_shoe_mileages_and_texts_come_from_the_rules() -> None:
