@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hipcheck.knowledge.schema import Dose, HagosSubscaleId, Phase, Sex, TriageLevel
+from hipcheck.knowledge.schema import Dose, HagosSubscaleId, PainMonitoring, Phase, Sex, TriageLevel
 
 EXCLUSION_THRESHOLD = 0.05
 """A condition at or above this posterior probability is 'plausible': an exercise or care item
@@ -230,6 +230,9 @@ class Plan(Frozen):
     red_flags_to_watch: list[RedFlagWatch] = Field(default_factory=list)
     avoid: list[PlanItem] = Field(default_factory=list, description="what to avoid, per plausible condition")
     return_to_run: ReturnToRunPlan | None = None
+    pain_monitoring: PainMonitoring | None = Field(
+        default=None, description="the knowledge base's pain-monitoring numbers progress is judged by"
+    )
     training: TrainingNumbers | None = None
     sources: list[str] = Field(default_factory=list, description="every source id cited anywhere in the plan")
 
@@ -254,6 +257,7 @@ ProgressRule = Literal[
     "entry_criteria_not_met",
     "no_entries",
     "urgent_triage",
+    "no_rules",
 ]
 
 

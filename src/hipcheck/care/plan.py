@@ -13,9 +13,10 @@ and labels. The rules it applies:
   closest to the current phase first, one per cause before a second for any cause. Only
   exercises some plausible condition favours are offered, so when the knowledge base favours
   fewer than three the plan has fewer (none for e.g. a hernia) rather than padding.
-- Phase: the first 48 h after onset are "calm down", then "restore" up to day 14, then
-  "strengthen"; `PlanOptions.phase` overrides. Symptom care follows the phase and the hours
-  since onset given by each care component (e.g. ice in the first 48 h, heat after them).
+- Phase: the first `calm_down_hours` after onset are "calm down", then "restore" up to
+  `restore_until_day`, then "strengthen" (return_to_run.yaml `phases`); `PlanOptions.phase`
+  overrides. Symptom care follows the phase and the hours since onset given by each care
+  component (e.g. ice in the first 48 h, heat after them).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from hipcheck.knowledge.schema import (
     Exercise,
     KnowledgeBase,
     Phase,
+    PhaseTiming,
     RedFlagRule,
     TriageLevel,
 )
@@ -60,8 +62,6 @@ MAX_TOP_CAUSES = 3
 MIN_EXERCISES = 3
 TARGET_EXERCISES = 5
 MAX_EXERCISES = 6
-CALM_DOWN_HOURS = 48
-RESTORE_UNTIL_DAY = 14
 # Household items every runner has (a cushion or rolled towel does for a ball).
 HOUSEHOLD = frozenset({"none", "chair", "wall", "step", "ball"})
 _KIND_ORDER = {"isometric": 0, "strength": 1, "balance": 2, "mobility": 3, "stretch": 4, "running_drill": 5}
@@ -96,16 +96,17 @@ _SECTION_BY_ID: dict[str, Section] = {"see_a_clinician": "treatments", "warm_up_
 # --- small helpers -------------------------------------------------------------------------
 
 
-def phase_for(options: PlanOptions) -> Phase:
-    """The current phase: the runner's choice, else from the days since onset (unknown: restore)."""
+def phase_for(options: PlanOptions, timing: PhaseTiming | None) -> Phase:
+    """The current phase: the runner's choice, else from the days since onset by the knowledge
+    base's phase timing (days unknown, or a knowledge base without timing: restore)."""
     if options.phase is not None:
         return options.phase
     days = options.days_since_onset
-    if days is None:
+    if days is None or timing is None:
         return "restore"
-    if days * 24 < CALM_DOWN_HOURS:
+    if days * 24 < timing.calm_down_hours:
         return "calm_down"
-    if days < RESTORE_UNTIL_DAY:
+    if days < timing.restore_until_day:
         return "restore"
     return "strengthen"
 
@@ -245,7 +246,7 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
     if level >= TriageLevel.urgent:
         return _now_only_plan(kb, result, plausible, refs)
 
-    phase = phase_for(options)
+    phase = phase_for(options, kb.return_to_run.phases)
     hours = None if options.days_since_onset is None else options.days_since_onset * 24
     top = plausible_list[:MAX_TOP_CAUSES]
 
@@ -288,11 +289,13 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
     if options.training is not None:
         running, footwear = _with_training_numbers(running, footwear, options.training)
 
-    # No walk-run progression when it applies to none of the plausible conditions (e.g. a hernia).
+    # No walk-run progression when it applies to none of the plausible conditions (e.g. a hernia),
+    # or when the knowledge base gives no pain limit for the group (hand-built ones).
     rtr = None
     if any(kb.conditions[c.id].return_to_run_group != "not_applicable" for c in plausible_list):
         rtr_group = run_group({c.id: c.probability for c in plausible_list}, kb, EXCLUSION_THRESHOLD)
-        rtr = plan_for(kb.return_to_run, rtr_group)
+        if rtr_group in kb.return_to_run.max_pain_to_advance:
+            rtr = plan_for(kb.return_to_run, rtr_group)
     phases = _phases(kb, phase, sections["symptom"], exercises, rtr)
 
     referrals = [
@@ -337,6 +340,7 @@ def make_plan(kb: KnowledgeBase, result: AssessmentResult, options: PlanOptions 
         red_flags_to_watch=_red_flags(kb, plausible, options),
         avoid=avoid,
         return_to_run=rtr,
+        pain_monitoring=kb.return_to_run.pain_monitoring,
         training=options.training,
     )
     return plan.model_copy(update={"sources": _plan_sources(plan)})
@@ -375,7 +379,13 @@ def _now_only_plan(
                 sources=list(comp.sources),
             )
         )
-    plan = Plan(triage_level=result.triage.level, now_only=True, now=items, conditions=refs)
+    plan = Plan(
+        triage_level=result.triage.level,
+        now_only=True,
+        now=items,
+        conditions=refs,
+        pain_monitoring=kb.return_to_run.pain_monitoring,
+    )
     return plan.model_copy(update={"sources": _plan_sources(plan)})
 
 
@@ -578,9 +588,10 @@ def _phases(
     monitoring = kb.care.get("pain_monitoring")
     pain_rules = list(monitoring.how) if monitoring else []
     pain_sources = list(monitoring.sources) if monitoring else []
+    timing = kb.return_to_run.phases
     durations: dict[Phase, str | None] = {
-        "calm_down": f"first {CALM_DOWN_HOURS} h",
-        "restore": f"to about day {RESTORE_UNTIL_DAY}",
+        "calm_down": f"first {timing.calm_down_hours} h" if timing else None,
+        "restore": f"to about day {timing.restore_until_day}" if timing else None,
         "strengthen": None,
         "return_to_run": f"{len(rtr.stages)} walk-run stages, each at least twice" if rtr else None,
     }

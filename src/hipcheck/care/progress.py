@@ -11,17 +11,19 @@ Rules, checked in this order for the latest entry (the first that fires decides)
    first to the second week of the last two              -> see_clinician (progression stops)
 3. bone stress injury and any pain with activity         -> see_clinician (progression stops)
 4. no session that day                                   -> hold
-5. session pain above `too_high` (5/10)                  -> step back
+5. session pain above `too_high`                        -> step back
 6. session pain rose meaningfully since the last session,
    or next-morning pain rose meaningfully above rest,
-   to above the safe zone (2/10)                         -> step back
-   (two step-backs in a row, when `refer_after_step_backs` is set -> see_clinician)
-7. session pain above `max_pain_to_advance` (3/10)       -> hold
+   to above the safe zone (`safe_pain`)                  -> step back
+   (`refer_after_step_backs` step-backs in a row, when set -> see_clinician)
+7. session pain above `max_pain_to_advance`              -> hold
 8. next-morning pain not recorded or above rest pain     -> hold
 9. fewer than `sessions_to_advance` good sessions here   -> hold
 10. already at the top level                             -> hold
 11. otherwise                                            -> advance
-A meaningful change is 2 points or 30 % (at least 1 point) on the 0-10 scale (Farrar 2001).
+A meaningful change is `meaningful_points` or `meaningful_fraction` (at least 1 point).
+Every number comes from the knowledge base (`return_to_run.yaml` `pain_monitoring`); a plan
+keeps the numbers it was made with (`Plan.pain_monitoring`).
 """
 
 from __future__ import annotations
@@ -34,35 +36,63 @@ from pydantic import Field
 
 from hipcheck.care.diary import DiaryEntry, sorted_entries
 from hipcheck.care.models import Frozen, Plan, ProgressAction, ProgressDecision, ProgressRule
-from hipcheck.knowledge.schema import Phase
+from hipcheck.knowledge.schema import PainLimits, PainMonitoring, Phase
 
 PHASES: tuple[Phase, ...] = ("calm_down", "restore", "strengthen", "return_to_run")
-PAIN_MONITORING_SOURCES = ("s56", "farrar_2001")
-TREND_DAYS = 14
-TREND_MIN_SPAN_DAYS = 10
-"""A trend needs entries spread over at least this many of the 14 days."""
 
 
 class ProgressRules(Frozen):
-    """Thresholds of the pain-monitoring model; defaults are the rehab-exercise rules."""
+    """Thresholds of the pain-monitoring model for one ladder of levels, built from the knowledge
+    base by `rehab_rules` or `walk_run_rules` (no clinical defaults here)."""
 
-    max_pain_to_advance: int = Field(default=3, ge=0, le=10)
-    safe_pain: int = Field(
-        default=2, ge=0, le=10, description="pain up to this is safe: a rise that stays here is not a setback"
-    )
-    too_high: int = Field(default=5, ge=0, le=10, description="session pain above this -> step back")
-    meaningful_points: int = Field(default=2, ge=1, le=10)
-    meaningful_fraction: float = Field(default=0.30, gt=0, le=1)
-    sessions_to_advance: int = Field(default=2, ge=1, le=10)
+    max_pain_to_advance: int = Field(ge=0, le=10)
+    safe_pain: int = Field(ge=0, le=10, description="a rise that stays at or below this is no setback")
+    too_high: int = Field(ge=0, le=10, description="session pain above this -> step back")
+    meaningful_points: int = Field(ge=1, le=10)
+    meaningful_fraction: float = Field(gt=0, le=1)
+    trend_days: int = Field(ge=4, description="two-week window (in days) of the rising-trend rule")
+    trend_min_span_days: int = Field(ge=1, description="a trend needs entries spread over this many days")
+    sessions_to_advance: int = Field(ge=1, le=10)
     min_level: int = Field(default=1, ge=0)
     max_level: int = Field(default=len(PHASES), ge=1)
-    step_back_levels: int = Field(default=1, ge=1)
-    too_high_step_back_levels: int = Field(default=1, ge=1)
+    step_back_levels: int = Field(ge=1)
+    too_high_step_back_levels: int = Field(ge=1)
     bone: bool = Field(default=False, description="bone stress injury: any pain with activity stops")
-    refer_after_step_backs: int | None = Field(
-        default=None, ge=1, description="this many step-backs in a row -> see a clinician"
+    refer_after_step_backs: int | None = Field(ge=1, description="step-backs in a row -> see a clinician")
+    sources: list[str]
+
+
+def _rules(
+    pm: PainMonitoring,
+    limits: PainLimits,
+    max_pain_to_advance: int,
+    *,
+    bone: bool,
+    sources: Sequence[str],
+    max_level: int = len(PHASES),
+) -> ProgressRules:
+    return ProgressRules(
+        max_pain_to_advance=max_pain_to_advance,
+        max_level=max_level,
+        safe_pain=limits.safe_pain,
+        too_high=limits.too_high,
+        meaningful_points=pm.meaningful_change_points,
+        meaningful_fraction=pm.meaningful_change_fraction,
+        trend_days=pm.trend_days,
+        trend_min_span_days=pm.trend_min_span_days,
+        sessions_to_advance=limits.sessions_to_advance,
+        step_back_levels=limits.step_back_levels,
+        too_high_step_back_levels=limits.too_high_step_back_levels,
+        refer_after_step_backs=limits.refer_after_step_backs,
+        bone=bone,
+        sources=list(sources),
     )
-    sources: list[str] = Field(default_factory=lambda: list(PAIN_MONITORING_SOURCES))
+
+
+def rehab_rules(pm: PainMonitoring, *, bone: bool = False) -> ProgressRules:
+    """The rehab phases (levels 1-4); after a bone stress injury the limit is the bone one."""
+    limit = pm.rehab.bone_max_pain_to_advance if bone else pm.rehab.max_pain_to_advance
+    return _rules(pm, pm.rehab, limit, bone=bone, sources=pm.sources)
 
 
 def meaningful_rise(before: float, after: float, rules: ProgressRules) -> bool:
@@ -84,14 +114,14 @@ def rising_trend(
 ) -> tuple[float, float] | None:
     """Median worst pain of the earlier and the later week of the two weeks ending on `day`,
     when the later week is meaningfully worse; None otherwise (or too few entries to tell)."""
-    start = day - dt.timedelta(days=TREND_DAYS - 1)
-    middle = day - dt.timedelta(days=TREND_DAYS // 2 - 1)
+    start = day - dt.timedelta(days=rules.trend_days - 1)
+    middle = day - dt.timedelta(days=rules.trend_days // 2 - 1)
     early = [worst_pain(e) for e in entries if start <= e.day < middle]
     late = [worst_pain(e) for e in entries if middle <= e.day <= day]
     if len(early) < 2 or len(late) < 2:
         return None
     first = min(e.day for e in entries if e.day >= start)
-    if (day - first).days < TREND_MIN_SPAN_DAYS:
+    if (day - first).days < rules.trend_min_span_days:
         return None
     # Medians: one bad day is a step back, not a trend; a trend is the typical day getting worse.
     early_mid = float(statistics.median(early))
@@ -99,6 +129,20 @@ def rising_trend(
     if meaningful_rise(early_mid, late_mid, rules):
         return early_mid, late_mid
     return None
+
+
+def _red_flag(entry: DiaryEntry, level: int, sources: Sequence[str]) -> ProgressDecision:
+    return ProgressDecision(
+        action="retriage",
+        rule="new_red_flag",
+        reason=f"a red-flag answer was recorded on {entry.day.isoformat()} "
+        f"({', '.join(entry.new_red_flags)}): stop progressing and check again how urgent this is",
+        level=level,
+        previous_level=level,
+        day=entry.day,
+        stop_progression=True,
+        sources=list(sources),
+    )
 
 
 def _decision(
@@ -143,18 +187,7 @@ def decide(
     day = e.day
 
     if e.new_red_flags:
-        flags = ", ".join(e.new_red_flags)
-        return _decision(
-            "retriage",
-            "new_red_flag",
-            f"a red-flag answer was recorded on {day.isoformat()} ({flags}): stop progressing and "
-            "check again how urgent this is",
-            level,
-            level,
-            day,
-            rules,
-            stop=True,
-        )
+        return _red_flag(e, level, rules.sources)
     trend = rising_trend(entries, day, rules)
     if trend is not None:
         return _decision(
@@ -347,20 +380,11 @@ def level_for_phase(phase: Phase) -> int:
 
 
 def walk_run_rules(
-    max_pain_to_advance: int, stages: int, *, bone: bool, sources: Sequence[str]
+    pm: PainMonitoring, max_pain_to_advance: int, stages: int, *, bone: bool, sources: Sequence[str]
 ) -> ProgressRules:
-    """Walk-run stages: the group's pain limit, each stage twice, two stages back when pain
-    passed 5/10, a clinician after two step-backs in a row; bone: any pain stops."""
-    return ProgressRules(
-        max_pain_to_advance=max_pain_to_advance,
-        min_level=1,
-        max_level=stages,
-        sessions_to_advance=2,
-        too_high_step_back_levels=2,
-        refer_after_step_backs=2,
-        bone=bone,
-        sources=list(sources),
-    )
+    """Walk-run stages 1..`stages`: the group's pain limit and the knowledge base's walk-run
+    limits (stricter step-backs, a clinician after repeated step-backs); bone: any pain stops."""
+    return _rules(pm, pm.walk_run, max_pain_to_advance, bone=bone, sources=sources, max_level=stages)
 
 
 def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
@@ -373,6 +397,7 @@ def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
     stress injury uses the bone rule (no pain at all).
     """
     last_day = max((e.day for e in entries), default=None)
+    pm = plan.pain_monitoring
     if plan.now_only or plan.current_phase is None:
         return ProgressDecision(
             action="see_clinician",
@@ -383,8 +408,10 @@ def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
             previous_level=0,
             day=last_day,
             stop_progression=True,
-            sources=list(PAIN_MONITORING_SOURCES),
+            sources=list(pm.sources) if pm else [],
         )
+    if pm is None:
+        return _without_numbers(plan, entries)
     rtr = plan.return_to_run
     bone = rtr is not None and rtr.group == "bone"
     if plan.current_phase == "return_to_run" and rtr is not None:
@@ -401,9 +428,26 @@ def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
                 stage=0,
                 sources=list(rtr.sources),
             )
-        rules = walk_run_rules(rtr.max_pain_to_advance, len(rtr.stages), bone=bone, sources=rtr.sources)
+        rules = walk_run_rules(pm, rtr.max_pain_to_advance, len(rtr.stages), bone=bone, sources=rtr.sources)
         decision = current(entries, 1, rules)
         return decision.model_copy(update={"phase": "return_to_run", "stage": decision.level})
-    rules = ProgressRules(max_pain_to_advance=0, bone=True) if bone else ProgressRules()
-    decision = current(entries, level_for_phase(plan.current_phase), rules)
+    decision = current(entries, level_for_phase(plan.current_phase), rehab_rules(pm, bone=bone))
     return decision.model_copy(update={"phase": phase_for_level(decision.level)})
+
+
+def _without_numbers(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
+    """A plan made from a knowledge base without pain-monitoring numbers (stored before plans
+    kept them): a red flag still stops progression; otherwise hold and say how to fix it."""
+    level = level_for_phase(plan.current_phase or "restore")
+    flagged = next((e for e in sorted_entries(entries) if e.new_red_flags), None)
+    if flagged is not None:
+        return _red_flag(flagged, level, []).model_copy(update={"phase": plan.current_phase})
+    return ProgressDecision(
+        action="hold",
+        rule="no_rules",
+        reason="this plan has no pain-monitoring numbers to judge the diary by: make the plan again",
+        level=level,
+        previous_level=level,
+        day=max((e.day for e in entries), default=None),
+        phase=plan.current_phase,
+    )

@@ -1,10 +1,9 @@
 """Return to running: which walk-run group applies, its entry criteria, and stage progression.
 
 Stages, entry criteria, rules and pain limits come from the knowledge base (`return_to_run.yaml`).
-Progression uses the same pain-monitoring rules as the rehab (`care.progress`) with the stricter
-return-to-run thresholds: the group's pain limit to move on (0/10 for bone), two stages back when
-pain passed 5/10, and a clinician after two step-backs in a row. A bone stress injury starts only
-after a clinician's clearance, and any pain with running stops it.
+Progression uses the same pain-monitoring rules as the rehab (`care.progress`) with the walk-run
+thresholds of `pain_monitoring.walk_run` and the group's pain limit to move on. A bone stress
+injury starts only after a clinician's clearance, and any pain with running stops it.
 """
 
 from __future__ import annotations
@@ -18,7 +17,8 @@ from pydantic import Field
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import Frozen, ProgressDecision, ReturnToRunPlan, RunStageView
 from hipcheck.care.progress import ProgressRules, current, walk_run_rules
-from hipcheck.knowledge.schema import KnowledgeBase, ReturnToRun, RunStage
+from hipcheck.errors import KnowledgeBaseError
+from hipcheck.knowledge.schema import KnowledgeBase, PainMonitoring, ReturnToRun, RunStage
 
 RunGroup = Literal["soft_tissue", "hamstring_acute", "bone"]
 NOT_RUNNING = 0
@@ -46,14 +46,24 @@ def _criteria(rtr: ReturnToRun, group: RunGroup) -> list[str]:
 
 
 def max_pain(rtr: ReturnToRun, group: RunGroup) -> int:
-    if group in rtr.max_pain_to_advance:
-        return rtr.max_pain_to_advance[group]
-    return 0 if group == "bone" else rtr.max_pain_to_advance.get("soft_tissue", 2)
+    """The group's pain limit to move on a stage (`max_pain_to_advance`)."""
+    if group not in rtr.max_pain_to_advance:
+        raise KnowledgeBaseError([f"return_to_run.yaml: max_pain_to_advance: no limit for group {group!r}"])
+    return rtr.max_pain_to_advance[group]
+
+
+def pain_monitoring(rtr: ReturnToRun) -> PainMonitoring:
+    """The pain-monitoring numbers; a knowledge base without them cannot judge progress."""
+    if rtr.pain_monitoring is None:
+        raise KnowledgeBaseError(["return_to_run.yaml: pain_monitoring: section is missing"])
+    return rtr.pain_monitoring
 
 
 def rules_for(rtr: ReturnToRun, group: RunGroup) -> ProgressRules:
     """Pain-monitoring thresholds for walk-run stages of this group."""
-    return walk_run_rules(max_pain(rtr, group), len(rtr.stages), bone=group == "bone", sources=rtr.sources)
+    return walk_run_rules(
+        pain_monitoring(rtr), max_pain(rtr, group), len(rtr.stages), bone=group == "bone", sources=rtr.sources
+    )
 
 
 def _view(s: RunStage) -> RunStageView:

@@ -422,7 +422,10 @@ class ReturnToRun(Sourced):
     phases: PhaseTiming | None = None
 
     @model_validator(mode="after")
-    def _sections_cite_file_sources(self) -> ReturnToRun:
+    def _complete(self) -> ReturnToRun:
+        unlimited = sorted(set(self.entry_criteria) - set(self.max_pain_to_advance))
+        if unlimited:
+            raise ValueError(f"max_pain_to_advance has no limit for group(s) {unlimited}")
         # knowledge.load checks the file's `sources` against sources.yaml; requiring each
         # section's sources among them extends that check to the sections.
         for name, section in (("pain_monitoring", self.pain_monitoring), ("phases", self.phases)):

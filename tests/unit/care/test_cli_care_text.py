@@ -9,12 +9,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import PlanOptions
 from hipcheck.care.plan import make_plan, progress_where
 from hipcheck.care.progress import for_plan
 from hipcheck.cli.care import plan_markdown
-from hipcheck.knowledge.schema import Dose, KnowledgeBase
+from hipcheck.knowledge.load import load_knowledge_base
+from hipcheck.knowledge.schema import Dose, KnowledgeBase, ReturnToRun
+
+
+def with_shipped_numbers(kb: KnowledgeBase) -> KnowledgeBase:
+    shipped = load_knowledge_base().return_to_run
+    assert shipped.pain_monitoring is not None and shipped.phases is not None
+    sections = [shipped.pain_monitoring, shipped.phases]
+    merged = ReturnToRun.model_validate(
+        {
+            **kb.return_to_run.model_dump(),
+            "pain_monitoring": shipped.pain_monitoring.model_dump(),
+            "phases": shipped.phases.model_dump(),
+            "sources": sorted({*kb.return_to_run.sources, *(s for x in sections for s in x.sources)}),
+        }
+    )
+    return kb.model_copy(update={"return_to_run": merged})
+
+
+@pytest.fixture(scope="module")
+def kb(kb: KnowledgeBase) -> KnowledgeBase:
+    """The small knowledge base with the shipped pain-monitoring numbers and phase timing."""
+    return with_shipped_numbers(kb)
+
 
 GTPS_LIKELY = {"gtps": 0.7, "itbs": 0.2, "hamstring": 0.06, "fnsf": 0.04}
 

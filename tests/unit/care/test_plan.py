@@ -11,7 +11,30 @@ from hypothesis import strategies as st
 from hipcheck.care.models import EXCLUSION_THRESHOLD, PlanOptions, TrainingNumbers
 from hipcheck.care.plan import make_plan, phase_for
 from hipcheck.care.progress import for_plan
-from hipcheck.knowledge.schema import KnowledgeBase
+from hipcheck.knowledge.load import load_knowledge_base
+from hipcheck.knowledge.schema import KnowledgeBase, ReturnToRun
+
+
+def with_shipped_numbers(kb: KnowledgeBase) -> KnowledgeBase:
+    shipped = load_knowledge_base().return_to_run
+    assert shipped.pain_monitoring is not None and shipped.phases is not None
+    sections = [shipped.pain_monitoring, shipped.phases]
+    merged = ReturnToRun.model_validate(
+        {
+            **kb.return_to_run.model_dump(),
+            "pain_monitoring": shipped.pain_monitoring.model_dump(),
+            "phases": shipped.phases.model_dump(),
+            "sources": sorted({*kb.return_to_run.sources, *(s for x in sections for s in x.sources)}),
+        }
+    )
+    return kb.model_copy(update={"return_to_run": merged})
+
+
+@pytest.fixture(scope="module")
+def kb(kb: KnowledgeBase) -> KnowledgeBase:
+    """The small knowledge base with the shipped pain-monitoring numbers and phase timing."""
+    return with_shipped_numbers(kb)
+
 
 GTPS_LIKELY = {"gtps": 0.7, "itbs": 0.2, "hamstring": 0.06, "fnsf": 0.04}
 
@@ -108,9 +131,10 @@ def test_equipment_decides_band_and_bench_exercises(kb: KnowledgeBase, make_resu
         (None, "restore"),
     ],
 )
-def test_phase_follows_days_since_onset(days: int | None, phase: str) -> None:
-    assert phase_for(PlanOptions(days_since_onset=days)) == phase
-    assert phase_for(PlanOptions(days_since_onset=days, phase="return_to_run")) == "return_to_run"
+def test_phase_follows_days_since_onset(kb: KnowledgeBase, days: int | None, phase: str) -> None:
+    timing = kb.return_to_run.phases
+    assert phase_for(PlanOptions(days_since_onset=days), timing) == phase
+    assert phase_for(PlanOptions(days_since_onset=days, phase="return_to_run"), timing) == "return_to_run"
 
 
 @pytest.mark.parametrize("days", [0, 1, 2, 3, 10, 40])

@@ -8,10 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipcheck.care.diary import DiaryEntry
-from hipcheck.care.progress import ProgressRules, current, decide, replay
+from hipcheck.care.progress import current, decide, rehab_rules, replay
+from hipcheck.knowledge.load import load_knowledge_base
 
 D0 = dt.date(2026, 3, 1)
-RULES = ProgressRules()
+PAIN_MONITORING = load_knowledge_base().return_to_run.pain_monitoring
+assert PAIN_MONITORING is not None
+RULES = rehab_rules(PAIN_MONITORING)
 
 
 def day(i: int, rest: int = 1, during: int | None = 2, morning: int | None = 1, **kw: object) -> DiaryEntry:
@@ -130,13 +133,13 @@ def test_a_stable_fortnight_is_not_a_trend() -> None:
 
 
 def test_bone_rules_stop_on_any_pain() -> None:
-    bone = ProgressRules(max_pain_to_advance=0, bone=True)
+    bone = rehab_rules(PAIN_MONITORING, bone=True)
     d = decide([day(0, rest=0, during=1, morning=0)], 2, bone)
     assert (d.action, d.rule, d.stop_progression) == ("see_clinician", "bone_pain", True)
 
 
 def test_two_step_backs_in_a_row_refer_when_asked() -> None:
-    rules = ProgressRules(refer_after_step_backs=2, max_level=8)
+    rules = RULES.model_copy(update={"refer_after_step_backs": 2, "max_level": 8})
     decisions = replay([day(0, rest=2, during=6), day(1, rest=2, during=7)], 5, rules)
     assert [d.action for d in decisions] == ["step_back", "see_clinician"]
     assert decisions[1].rule == "repeated_step_back"
