@@ -13,6 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 import hipcheck.cli.kb  # noqa: F401  (registers the kb commands on app)
+from hipcheck.care import return_to_run as rtr
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import PlanOptions
 from hipcheck.care.plan import phase_for
@@ -88,6 +89,17 @@ def test_the_phase_by_days_since_onset_follows_the_knowledge_base() -> None:
     assert phase_for(PlanOptions(days_since_onset=hours // 24), timing) == "restore"
     longer_calm = timing.model_copy(update={"calm_down_hours": hours + 24})
     assert phase_for(PlanOptions(days_since_onset=hours // 24), longer_calm) == "calm_down"
+
+
+def test_a_soft_tissue_run_at_3_of_10_repeats_the_stage() -> None:
+    # Brief §4b rule 4: pain that reached 3-5/10 repeats the stage (2/10 is the soft-tissue limit).
+    kb = load_knowledge_base()
+    pm, _ = shipped()
+    rules = rtr.rules_for(kb.return_to_run, "soft_tissue")
+    runs = [good(0, 3), good(2, 3)]
+    d = current(runs, 1, rules)
+    assert (d.action, d.rule, d.level) == ("hold", "pain_above_limit", 1)
+    assert rules.max_pain_to_advance < 3 <= pm.walk_run.too_high
 
 
 # --- bad numbers stop loading, with the file, the field and why --------------------------------
