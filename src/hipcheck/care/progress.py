@@ -387,8 +387,13 @@ def walk_run_rules(
     return _rules(pm, pm.walk_run, max_pain_to_advance, bone=bone, sources=sources, max_level=stages)
 
 
-def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
+def for_plan(
+    plan: Plan, entries: Sequence[DiaryEntry], pain_monitoring: PainMonitoring | None = None
+) -> ProgressDecision:
     """Today's level and why, for a stored plan and its diary.
+
+    The numbers are those the plan was made with; `pain_monitoring` (the knowledge base's) serves
+    a plan stored before plans kept them.
 
     Rehab phases are levels 1-4 starting at the plan's current phase. A plan made for the
     return-to-run phase follows the walk-run stages instead (`stage`), except after a bone stress
@@ -397,7 +402,7 @@ def for_plan(plan: Plan, entries: Sequence[DiaryEntry]) -> ProgressDecision:
     stress injury uses the bone rule (no pain at all).
     """
     last_day = max((e.day for e in entries), default=None)
-    pm = plan.pain_monitoring
+    pm = plan.pain_monitoring or pain_monitoring
     if plan.now_only or plan.current_phase is None:
         return ProgressDecision(
             action="see_clinician",

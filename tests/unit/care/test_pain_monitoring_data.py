@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,8 +17,8 @@ import hipcheck.cli.kb  # noqa: F401  (registers the kb commands on app)
 from hipcheck.care import return_to_run as rtr
 from hipcheck.care.diary import DiaryEntry
 from hipcheck.care.models import PlanOptions
-from hipcheck.care.plan import phase_for
-from hipcheck.care.progress import current, rehab_rules, walk_run_rules
+from hipcheck.care.plan import make_plan, phase_for
+from hipcheck.care.progress import current, for_plan, rehab_rules, walk_run_rules
 from hipcheck.cli.app import app
 from hipcheck.errors import KnowledgeBaseError
 from hipcheck.knowledge.load import load_knowledge_base
@@ -100,6 +101,24 @@ def test_a_soft_tissue_run_at_3_of_10_repeats_the_stage() -> None:
     d = current(runs, 1, rules)
     assert (d.action, d.rule, d.level) == ("hold", "pain_above_limit", 1)
     assert rules.max_pain_to_advance < 3 <= pm.walk_run.too_high
+
+
+def test_a_plan_keeps_the_numbers_it_was_made_with(make_result: Any) -> None:
+    kb = load_knowledge_base()
+    pm, _ = shipped()
+    plan = make_plan(kb, make_result("self_care", {"gtps": 0.9, "itbs": 0.1}), PlanOptions(phase="restore"))
+    assert plan.pain_monitoring == pm
+    sessions = [good(i, pm.rehab.max_pain_to_advance) for i in range(pm.rehab.sessions_to_advance)]
+    assert for_plan(plan, sessions).action == "advance"
+    # A plan stored before plans kept the numbers: the knowledge base's serve, else it says so.
+    old = plan.model_copy(update={"pain_monitoring": None})
+    assert for_plan(old, sessions, pm) == for_plan(plan, sessions)
+    d = for_plan(old, sessions)
+    assert (d.action, d.rule, d.phase) == ("hold", "no_rules", "restore")
+    assert "make the plan again" in d.reason
+    flagged = [*sessions, DiaryEntry(day=D0 + dt.timedelta(days=9), pain_rest=1, new_red_flags=["rf_fever"])]
+    d = for_plan(old, flagged)
+    assert (d.action, d.rule, d.stop_progression) == ("retriage", "new_red_flag", True)
 
 
 # --- bad numbers stop loading, with the file, the field and why --------------------------------
