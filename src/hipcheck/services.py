@@ -672,7 +672,7 @@ def progress(
     """Today's level and why, from the plan and the diary (the pain-monitoring rules decide)."""
     stored = current_plan(uow=uow, model=model, assessment_id=assessment_id, now=now)
     entries = list_diary(uow=uow, assessment_id=assessment_id)
-    return for_plan(stored.plan, entries)
+    return for_plan(stored.plan, entries, model.kb.return_to_run.pain_monitoring)
 
 
 # --- HAGOS ---------------------------------------------------------------------------------

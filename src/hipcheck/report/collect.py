@@ -39,7 +39,7 @@ def collect_report(
     diary = services.list_diary(uow=store, assessment_id=assessment_id)
     hagos = [r.result for r in services.list_hagos(uow=store) if r.assessment_id in (None, assessment_id)]
     # services.progress would read the plan and the diary again: decide from the ones read above.
-    progress = for_plan(plan, diary) if diary else None
+    progress = for_plan(plan, diary, model.kb.return_to_run.pain_monitoring) if diary else None
     summary, _ = training_summary(store.session_factory, today=today, units=units)
     has_runs = summary.runs > 0
     return build_report(
