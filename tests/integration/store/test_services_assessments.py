@@ -119,6 +119,11 @@ def test_a_list_limit_below_one_is_refused_on_every_database(store: Store, limit
         services.list_assessments(uow=store, limit=limit)  # type: ignore[arg-type]
 
 
+def test_a_huge_list_limit_lists_everything_on_every_database(store: Store, model: CompiledModel) -> None:
+    started = services.start_assessment(uow=store, model=model, age=30, sex="female")
+    assert [s.id for s in services.list_assessments(uow=store, limit=10**20)] == [started.id]
+
+
 def test_list_newest_first_and_delete(store: Store, model: CompiledModel) -> None:
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     old = services.start_assessment(uow=store, model=model, age=30, sex="female", now=t0)
