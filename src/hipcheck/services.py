@@ -27,6 +27,7 @@ from hipcheck.engine.result import Answer, AssessmentResult, Evidence
 from hipcheck.errors import Conflict, InvalidInput, StoreError, UnknownFinding
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.schema import Hagos, Sex
+from hipcheck.knowledge.training_data import load_training_rules
 from hipcheck.store.repositories import AssessmentHead, ResultColumns, StoredAnswer
 from hipcheck.store.tables import AssessmentRow, DiaryEntryRow, HagosResponseRow, PlanRow
 from hipcheck.store.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -492,10 +493,13 @@ def _training_numbers(tx: UnitOfWork, pain_started: dt.date) -> TrainingNumbers 
     runs = [activity_from_row(r) for r in tx.activities.list_activities(sports=[RUNNING])]
     if not runs:
         return None
-    numbers = plan_numbers(runs, until=pain_started)
+    rules = load_training_rules()
+    numbers = plan_numbers(runs, until=pain_started, rules=rules)
     if numbers.usual_weekly_m is None and numbers.shoe_to_retire is None:
         return None
-    shoe_m = next((s.distance_m for s in shoe_status(runs) if s.shoe == numbers.shoe_to_retire), None)
+    shoe_m = next(
+        (s.distance_m for s in shoe_status(runs, rules=rules) if s.shoe == numbers.shoe_to_retire), None
+    )
 
     def km(metres: float | None) -> float | None:
         return None if metres is None else round(metres / 1000, 1)
