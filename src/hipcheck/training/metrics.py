@@ -316,10 +316,10 @@ def grade_shoes(
 
 
 def shoe_status(
-    activities: Sequence[Activity], *, rules: TrainingRules | None = None, units: Units = "km"
+    activities: Sequence[Activity], *, rules: TrainingRules, units: Units = "km"
 ) -> list[ShoeStatus]:
     """Distance per named shoe (runs only), most worn first, with the rules' prompts."""
-    return grade_shoes(shoe_mileage(activities), rules=_given(rules), units=units)
+    return grade_shoes(shoe_mileage(activities), rules=rules, units=units)
 
 
 # ------------------------------------------------------------------ cadence
@@ -393,7 +393,7 @@ class PlanNumbers:
 
 
 def plan_numbers(
-    activities: Sequence[Activity], *, until: date, rules: TrainingRules | None = None, weeks: int = 4
+    activities: Sequence[Activity], *, until: date, rules: TrainingRules, weeks: int = 4
 ) -> PlanNumbers:
     """The runner's usual load in the ``weeks`` full ISO weeks before the week of ``until``
     (e.g. the day the pain started), and the most worn shoe past the rules' replace mileage that
@@ -404,11 +404,7 @@ def plan_numbers(
     longest = max((w.longest_m for w in totals), default=0.0)
     in_use = {a.shoe for a in activities if a.is_run and a.shoe and local_day(a) > until - timedelta(days=60)}
     retire = next(
-        (
-            s.shoe
-            for s in shoe_status(activities, rules=_given(rules))
-            if s.level == "replace" and s.shoe in in_use
-        ),
+        (s.shoe for s in shoe_status(activities, rules=rules) if s.level == "replace" and s.shoe in in_use),
         None,
     )
     return PlanNumbers(usual if usual else None, longest or None, weeks, retire)
@@ -577,8 +573,8 @@ def propose_answers(
 
 
 def _given(rules: TrainingRules | None) -> TrainingRules:
-    """Until services.py passes its rules (another change), a missing ``rules`` means the packaged
-    ones; every caller in this package passes them."""
+    """Until tests/unit/report/test_report_content.py passes its rules to summarize, a missing
+    ``rules`` means the packaged ones; every other caller passes them."""
     if rules is not None:
         return rules
     from hipcheck.knowledge.training_data import load_training_rules
