@@ -437,13 +437,12 @@ def summarize(
     weeks: int = 12,
     units: Units = "km",
     shoes: Sequence[ShoeMileage] | None = None,
-    rules: TrainingRules | None = None,
+    rules: TrainingRules,
 ) -> TrainingSummary:
     """Everything `hipcheck training summary` shows, computed from ``activities`` as of ``today``.
 
     ``shoes`` is each shoe's lifetime mileage when ``activities`` holds only recent runs
     (default: counted from ``activities``)."""
-    rules = _given(rules)
     runs = [a for a in activities if a.is_run]
     totals = weekly_totals(runs, today=today, weeks=weeks)
     first_day = min((local_day(a) for a in runs), default=today)
@@ -570,13 +569,3 @@ def propose_answers(
                 )
             )
     return out
-
-
-def _given(rules: TrainingRules | None) -> TrainingRules:
-    """Until tests/unit/report/test_report_content.py passes its rules to summarize, a missing
-    ``rules`` means the packaged ones; every other caller passes them."""
-    if rules is not None:
-        return rules
-    from hipcheck.knowledge.training_data import load_training_rules
-
-    return load_training_rules()

@@ -27,6 +27,7 @@ from hipcheck.engine.result import Evidence
 from hipcheck.knowledge.hagos_data import load_hagos
 from hipcheck.knowledge.load import load_knowledge_base
 from hipcheck.knowledge.schema import Sex, Source
+from hipcheck.knowledge.training_data import load_training_rules
 from hipcheck.report.charts import pain_chart, pain_chart_svg
 from hipcheck.report.content import Report, build_report, citation
 from hipcheck.report.render import render_html, render_markdown, render_pdf
@@ -162,7 +163,7 @@ def test_training_section_only_with_runs() -> None:
         Activity(NOW - dt.timedelta(days=d), "running", km * 1000, "gpx", moving_time_s=km * 330)
         for d, km in ((25, 5), (18, 6), (11, 5), (4, 8))
     ]
-    summary = summarize(runs, today=NOW.date(), weeks=6)
+    summary = summarize(runs, today=NOW.date(), weeks=6, rules=load_training_rules())
     with_runs = report(training=summary, training_chart_svg="<svg xmlns='http://www.w3.org/2000/svg'/>")
     html = render_html(with_runs)
     md = render_markdown(with_runs)
