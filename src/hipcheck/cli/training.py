@@ -17,10 +17,9 @@ from hipcheck.cli.app import app
 from hipcheck.cli.runtime import opened_store, write_text_file
 from hipcheck.config import get_settings
 from hipcheck.errors import InvalidInput
-from hipcheck.knowledge.training_data import load_training_rules
 from hipcheck.report.training_chart import ChartFormat, render_chart, text_bars
 from hipcheck.training import import_service
-from hipcheck.training.metrics import TrainingSummary, distance_text, spike_definition
+from hipcheck.training.metrics import TrainingSummary, distance_text
 
 training_app = typer.Typer(
     help="Your training history: load, spikes, shoes and cadence.", no_args_is_help=True
@@ -171,7 +170,7 @@ def _print_summary(console: Console, summary: TrainingSummary, proposals: list[A
         change_text = "" if change is None else f"{change * 100:+.0f} %"
         table.add_row(label, f"[cyan]{bar}[/]", value, str(week.runs), change_text)
     console.print(table)
-    console.print(f"[dim]! = a week with {spike_definition(load_training_rules())}[/]")
+    console.print(f"[dim]! = a week with {summary.spike_definition}[/]")
     console.print(
         f"Acute:chronic load (7/28 days): rolling {_ratio(summary.acwr_rolling)}, "
         f"EWMA {_ratio(summary.acwr_ewma)} (λ = 2/(N+1), Williams 2017). "

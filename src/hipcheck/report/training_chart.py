@@ -55,9 +55,7 @@ def render_chart(summary: TrainingSummary, fmt: ChartFormat = "png") -> bytes:
     ticks = list(range(len(labels) - 1, -1, -step))[::-1]
     ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45, ha="right", fontsize=8)
     ax.set_ylabel(f"distance ({summary.units})")
-    ax.set_title(
-        "Weekly running distance (red: a run >10 % longer than the longest of the 30 days before)", fontsize=9
-    )
+    ax.set_title(f"Weekly running distance (red: {summary.spike_definition})", fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     if has_cadence:
         cax = axes[1]

@@ -424,6 +424,7 @@ class TrainingSummary:
     monotony: float | None
     strain_m: float | None
     spikes: list[Spike]  # within the shown weeks
+    spike_definition: str  # what counts as a spike, in the rules' words (legends and headings)
     shoes: list[ShoeStatus]
     cadence: CadenceTrend
     not_measured: tuple[str, ...] = NOT_MEASURED
@@ -459,6 +460,7 @@ def summarize(
         monotony=monotony,
         strain_m=strain,
         spikes=[s for s in run_spikes(runs, rules=rules) if shown_from <= s.day <= today],
+        spike_definition=spike_definition(rules),
         shoes=grade_shoes(shoe_mileage(runs) if shoes is None else shoes, rules=rules, units=units),
         cadence=cadence_trend([a for a in runs if local_day(a) >= shown_from], rules=rules),
         runs=sum(w.runs for w in totals),
